@@ -1,0 +1,65 @@
+package result
+
+// Metrics are the drill's measured numbers, named as in DESIGN.md. A nil pointer is JSON null:
+// not measured, or (for rto_seconds) an affected site did not recover.
+type Metrics struct {
+	RTOSeconds        *float64 `json:"rto_seconds"`
+	SiteRTOP50Seconds *float64 `json:"site_rto_p50_seconds"`
+	SiteRTOP95Seconds *float64 `json:"site_rto_p95_seconds"`
+	IncidentSeconds   *float64 `json:"incident_seconds"`
+	RPOSeconds        *float64 `json:"rpo_seconds"`
+	// RPOBounded is true when for some affected site and product no canary survived, so the
+	// window is a lower bound.
+	RPOBounded                    bool     `json:"rpo_bounded"`
+	LostWrites                    int      `json:"lost_writes"`
+	CollateralLostWrites          int      `json:"collateral_lost_writes"`
+	CollateralDowntimeSiteSeconds float64  `json:"collateral_downtime_site_seconds"`
+	CollateralDowntimeSeconds     float64  `json:"collateral_downtime_seconds"`
+	IntegrityMismatches           int      `json:"integrity_mismatches"`
+	BrokenLinks                   int      `json:"broken_links"`
+	DetectSeconds                 *float64 `json:"detect_seconds"`
+	// Milestones maps a milestone name to seconds from t0; null when never reached.
+	Milestones     map[string]*float64 `json:"milestones,omitempty"`
+	SitesAffected  int                 `json:"sites_affected"`
+	SitesRecovered int                 `json:"sites_recovered"`
+	SitesTotal     int                 `json:"sites_total"`
+	// ProjectedRTOSeconds is set on campaigns with project-to.
+	ProjectedRTOSeconds *float64   `json:"projected_rto_seconds,omitempty"`
+	Resolution          Resolution `json:"resolution"`
+}
+
+// Resolution is the finest difference each metric can tell apart.
+type Resolution struct {
+	ProbeIntervalSeconds  float64 `json:"probe_interval_seconds"`  // rto, detect, milestones, downtime
+	CanaryIntervalSeconds float64 `json:"canary_interval_seconds"` // rpo
+}
+
+// Site is one site's row: the same fields as the metrics, for that site.
+type Site struct {
+	ID                  string   `json:"id"`
+	Affected            bool     `json:"affected"`
+	Named               bool     `json:"named"`             // named by a fault step (not only found failing)
+	HitSeconds          *float64 `json:"hit_seconds"`       // h(s), seconds from Run.Started
+	RecoveredSeconds    *float64 `json:"recovered_seconds"` // r(s), seconds from Run.Started
+	RTOSeconds          *float64 `json:"rto_seconds"`
+	DetectSeconds       *float64 `json:"detect_seconds"`
+	RPOSeconds          *float64 `json:"rpo_seconds"`
+	RPOBounded          bool     `json:"rpo_bounded"`
+	LostWrites          int      `json:"lost_writes"`
+	DowntimeSeconds     float64  `json:"downtime_seconds"`
+	IntegrityMismatches []string `json:"integrity_mismatches,omitempty"` // products
+	BrokenLinks         int      `json:"broken_links"`
+	// Unreadable lists products whose canaries could not be read back at the end.
+	Unreadable []string `json:"unreadable,omitempty"`
+	// Products holds the per-product data-loss windows.
+	Products map[string]ProductLoss `json:"products,omitempty"`
+}
+
+// ProductLoss is one site's data loss in one product.
+type ProductLoss struct {
+	WindowSeconds float64 `json:"window_seconds"`
+	Bounded       bool    `json:"bounded"`
+	LastAckedSeq  int     `json:"last_acked_seq"` // L
+	SurvivingSeq  *int    `json:"surviving_seq"`  // S; null when none survived
+	LostWrites    int     `json:"lost_writes"`
+}
