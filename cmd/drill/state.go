@@ -1,0 +1,35 @@
+package main
+
+import (
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// state holds everything process-global a command touches, so that commands run in memory in
+// tests and their exit codes can be asserted.
+type state struct {
+	Stdout io.Writer
+	Stderr io.Writer
+	Getenv func(string) string
+	// Signals delivers interrupts to long-running commands; tests send on it directly.
+	Signals <-chan os.Signal
+	// IsTerminal reports whether Stdout is a terminal (for progress bars).
+	IsTerminal bool
+}
+
+// osState is the state of a real process.
+func osState() *state {
+	sig := make(chan os.Signal, 2)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	fi, err := os.Stdout.Stat()
+	tty := err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return &state{
+		Stdout:     os.Stdout,
+		Stderr:     os.Stderr,
+		Getenv:     os.Getenv,
+		Signals:    sig,
+		IsTerminal: tty,
+	}
+}
