@@ -1,0 +1,134 @@
+package result
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func loadFixture(t testing.TB, name string) Result {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r Result
+	if err := json.Unmarshal(b, &r); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return r
+}
+
+func TestFitLineRecoversAKnownLine(t *testing.T) {
+	// rto = 30 + 3·x exactly, then with noise that lowers R².
+	exact := []Point{{SitesAffected: 2, RTOSeconds: 36}, {SitesAffected: 20, RTOSeconds: 90}, {SitesAffected: 100, RTOSeconds: 330}}
+	f, err := FitLine(exact)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !near(f.Slope, 3) || !near(f.Intercept, 30) || !near(f.R2, 1) {
+		t.Errorf("fit = %+v, want slope 3, intercept 30, R² 1", f)
+	}
+	noisy := []Point{{SitesAffected: 1, RTOSeconds: 1}, {SitesAffected: 2, RTOSeconds: 3}, {SitesAffected: 3, RTOSeconds: 2}}
+	f, err = FitLine(noisy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// slope 0.5, intercept 1, residuals -0.5, 1, -0.5 → SSres 1.5, SStot 2 → R² 0.25.
+	if !near(f.Slope, 0.5) || !near(f.Intercept, 1) || !near(f.R2, 0.25) {
+		t.Errorf("fit = %+v, want slope 0.5, intercept 1, R² 0.25", f)
+	}
+}
+
+func TestFitLineNeedsTwoDistinctSizes(t *testing.T) {
+	for _, pts := range [][]Point{nil, {{SitesAffected: 5, RTOSeconds: 1}}, {{SitesAffected: 5, RTOSeconds: 1}, {SitesAffected: 5, RTOSeconds: 2}}} {
+		if _, err := FitLine(pts); err != ErrNoFit {
+			t.Errorf("FitLine(%v) error = %v, want ErrNoFit", pts, err)
+		}
+	}
+}
+
+func TestNewCampaignProjectsAndScores(t *testing.T) {
+	drills := []Result{loadFixture(t, "campaign-large.json"), loadFixture(t, "campaign-small.json"), loadFixture(t, "campaign-medium.json")}
+	six := 6 * 3600.0
+	c, err := NewCampaign(drills, Projection{SitesAffected: 883, TargetSeconds: &six})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := []string{c.Drills[0].Run.Size, c.Drills[1].Run.Size, c.Drills[2].Run.Size}; got[0] != "small" || got[1] != "medium" || got[2] != "large" {
+		t.Errorf("order = %v, want small, medium, large", got)
+	}
+	if c.Fit == nil || len(c.Fit.Points) != 3 {
+		t.Fatalf("fit = %+v, want three points", c.Fit)
+	}
+	want := c.Fit.Intercept + c.Fit.Slope*883
+	if c.ProjectedRTOSeconds == nil || !near(*c.ProjectedRTOSeconds, want) {
+		t.Fatalf("projected = %v, want %v", c.ProjectedRTOSeconds, want)
+	}
+	if c.Verdict != Pass || len(c.Objectives) != 1 || !c.Objectives[0].Met {
+		t.Errorf("verdict %s, objectives %+v: want pass with projected-rto met", c.Verdict, c.Objectives)
+	}
+	if c.HostCores != 2 {
+		t.Errorf("host cores = %d, want 2", c.HostCores)
+	}
+	// A tighter target turns the projection into a breach and the campaign into a fail.
+	ten := 600.0
+	c, _ = NewCampaign(drills, Projection{SitesAffected: 883, TargetSeconds: &ten})
+	if c.Verdict != Fail || c.Objectives[0].Met || *c.Objectives[0].Margin >= 0 {
+		t.Errorf("verdict %s, objective %+v: want fail with a negative margin", c.Verdict, c.Objectives[0])
+	}
+}
+
+func TestNewCampaignVerdictIsTheWorstDrill(t *testing.T) {
+	pass := loadFixture(t, "campaign-small.json")
+	inc := loadFixture(t, "inconclusive.json") // medium, no rto
+	c, err := NewCampaign([]Result{pass, inc}, Projection{SitesAffected: 883})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Verdict != Inconclusive || c.Fit != nil || c.ProjectedRTOSeconds != nil {
+		t.Errorf("verdict %s fit %v projected %v: want inconclusive, no fit, no projection", c.Verdict, c.Fit, c.ProjectedRTOSeconds)
+	}
+	if _, err := NewCampaign([]Result{pass, pass}, Projection{}); err == nil {
+		t.Error("two drills of one size: want an error")
+	}
+	other := loadFixture(t, "negative-control.json")
+	if _, err := NewCampaign([]Result{pass, other}, Projection{}); err == nil {
+		t.Error("two scenarios: want an error")
+	}
+}
+
+func TestFixturesAreConsistent(t *testing.T) {
+	for _, name := range []string{"pass-small.json", "fail-medium.json", "negative-control.json", "campaign-small.json", "campaign-medium.json", "campaign-large.json"} {
+		r := loadFixture(t, name)
+		worst, affected, recovered, lost := 0.0, 0, 0, 0
+		unrecovered := false
+		for _, s := range r.Sites {
+			if !s.Affected {
+				continue
+			}
+			affected++
+			lost += s.LostWrites
+			if s.RTOSeconds == nil {
+				unrecovered = true
+				continue
+			}
+			recovered++
+			worst = math.Max(worst, *s.RTOSeconds)
+			if !near(*s.RTOSeconds, *s.RecoveredSeconds-*s.HitSeconds) {
+				t.Errorf("%s %s: rto %v != r−h", name, s.ID, *s.RTOSeconds)
+			}
+		}
+		m := r.Metrics
+		if m.SitesAffected != affected || m.SitesRecovered != recovered || m.LostWrites != lost || len(r.Sites) != m.SitesTotal {
+			t.Errorf("%s: metrics %+v disagree with site rows (affected %d recovered %d lost %d)", name, m, affected, recovered, lost)
+		}
+		if unrecovered != (m.RTOSeconds == nil) || (!unrecovered && !near(*m.RTOSeconds, worst)) {
+			t.Errorf("%s: rto %v, worst site %v, unrecovered %v", name, m.RTOSeconds, worst, unrecovered)
+		}
+	}
+}
+
+func near(a, b float64) bool { return math.Abs(a-b) < 1e-6*math.Max(1, math.Abs(b)) }
