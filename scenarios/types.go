@@ -14,6 +14,8 @@ type Stack struct {
 	Pos         Pos
 	Name        string
 	Description string
+	// File is the path as given, or "builtin:stacks/NAME/stack.yaml".
+	File string
 	// Dir is the directory of the stack file (for build contexts); empty for built-ins.
 	Dir string
 	// Source is the file's bytes, for its hash in the result.
@@ -26,6 +28,9 @@ type Stack struct {
 	Products map[string]*Product
 	Links    map[string]*Probe
 	Actions  map[string]*Action
+
+	// templates are the stack's templates, checked again against each scenario's sizes.
+	templates []tmplRef
 }
 
 // Service is one container of the stack.
@@ -33,7 +38,7 @@ type Service struct {
 	Pos       Pos
 	Name      string
 	Image     string
-	Build     string // Dockerfile context directory, absolute after loading; empty when none
+	Build     string // Dockerfile context directory, absolute after loading from disk (as written for built-ins); empty when none
 	Command   []string
 	Env       map[string]EnvValue
 	Ports     []int
@@ -214,7 +219,7 @@ type Scenario struct {
 	Pos         Pos
 	Name        string
 	Description string
-	File        string // path, or "builtin:NAME.yaml"
+	File        string // the path as given, or "builtin:scenarios/NAME.yaml"
 	Source      []byte
 	StackRef    string
 	Stack       *Stack // resolved, with overrides applied
@@ -273,4 +278,11 @@ type Targets struct {
 type Expect struct {
 	Verdict  string
 	Breaches []string
+}
+
+// Document is one loaded file: exactly one of Scenario and Stack is set.
+type Document struct {
+	Kind     string // "Scenario" or "Stack"
+	Scenario *Scenario
+	Stack    *Stack
 }

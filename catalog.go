@@ -1,0 +1,16 @@
+// Package drill holds the built-in catalogue: the scenario files of scenarios/ and the stack
+// files of stacks/, embedded in the binary so that an installed drill can list, validate and
+// run them by name. It lives at the module root because go:embed cannot reach "..".
+package drill
+
+import (
+	"embed"
+	"io/fs"
+)
+
+//go:embed scenarios/*.yaml
+var catalog embed.FS
+
+// Catalog returns the built-in files, laid out as scenarios/NAME.yaml and
+// stacks/NAME/stack.yaml.
+func Catalog() fs.FS { return catalog }

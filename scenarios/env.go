@@ -1,0 +1,50 @@
+package scenarios
+
+import (
+	"fmt"
+	"strings"
+)
+
+// expandEnv replaces ${VAR} with the value of VAR from lookup and ${VAR:-default} with the
+// value or, when VAR is unset or empty, the default. $${ is a literal ${ (for shell scripts in
+// commands). An unset VAR without a default is an error.
+func expandEnv(s string, lookup func(string) (string, bool)) (string, error) {
+	if !strings.Contains(s, "${") {
+		return s, nil
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(s, "${")
+		if i < 0 {
+			b.WriteString(s)
+			return b.String(), nil
+		}
+		if i > 0 && s[i-1] == '$' {
+			b.WriteString(s[:i-1])
+			b.WriteString("${")
+			s = s[i+2:]
+			continue
+		}
+		b.WriteString(s[:i])
+		end := strings.IndexByte(s[i:], '}')
+		if end < 0 {
+			return "", fmt.Errorf("unterminated ${ in %q (write $${ for a literal ${)", s)
+		}
+		expr := s[i+2 : i+end]
+		name, def, hasDef := strings.Cut(expr, ":-")
+		if !wordRE.MatchString(name) {
+			return "", fmt.Errorf("bad environment variable name %q in ${%s}", name, expr)
+		}
+		v, ok := lookup(name)
+		switch {
+		case ok && v != "":
+			b.WriteString(v)
+		case hasDef:
+			b.WriteString(def)
+		case ok:
+		default:
+			return "", fmt.Errorf("environment variable %s is not set (give a default: ${%s:-value})", name, name)
+		}
+		s = s[i+end+1:]
+	}
+}

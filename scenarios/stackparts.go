@@ -1,0 +1,186 @@
+package scenarios
+
+import (
+	"slices"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// actionsOf decodes the actions in two passes: every action's parameters first, so that steps
+// can call actions declared after them, then the steps.
+func (d *decoder) actionsOf(n *yaml.Node, path string, st *Stack) {
+	es, ok := d.entries(n, path)
+	if !ok {
+		return
+	}
+	st.Actions = map[string]*Action{}
+	body := map[string]fields{}
+	for _, e := range es {
+		if !nameRE.MatchString(e.key) {
+			d.errorf(e.kn, e.path, "bad action name %q (want lower-case letters, digits and dashes)", e.key)
+		}
+		f, ok := d.mapping(e.val, e.path, "description", "params", "steps")
+		if !ok {
+			continue
+		}
+		a := &Action{Pos: d.pos(e.kn), Name: e.key, Params: map[string]any{}}
+		if v, p := f.get("description"); v != nil {
+			a.Description = d.str(v, p)
+		}
+		if v, p := f.get("params"); v != nil {
+			d.params(v, p, a)
+		}
+		st.Actions[e.key] = a
+		d.actions[e.key] = a
+		body[e.key] = f
+	}
+	for _, e := range es {
+		a, f := st.Actions[e.key], body[e.key]
+		if a == nil {
+			continue
+		}
+		if !d.require(f, "steps") {
+			continue
+		}
+		v, p := f.get("steps")
+		tc := tmplCtx{inAction: true, args: sortedKeys(a.Params)}
+		a.Steps = d.steps(v, p, stepPlace{tc: tc, affected: true, caller: a.Name})
+		if l := d.derefQuiet(v); l != nil && l.Kind == yaml.SequenceNode && len(l.Content) == 0 {
+			d.errorf(l, p, "want at least one step")
+		}
+	}
+}
+
+// params decodes {name: default}; ~ marks a required parameter.
+func (d *decoder) params(n *yaml.Node, path string, a *Action) {
+	es, ok := d.entries(n, path)
+	if !ok {
+		return
+	}
+	for _, e := range es {
+		if !wordRE.MatchString(e.key) {
+			d.errorf(e.kn, e.path, "bad parameter name %q (want one word: letters, digits, _; templates read .Args.NAME)", e.key)
+		}
+		if v := d.derefQuiet(e.val); v != nil && v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
+			a.Params[e.key] = nil
+			a.Required = append(a.Required, e.key)
+			continue
+		}
+		a.Params[e.key] = d.argValue(e.val, e.path, nil)
+	}
+}
+
+// actionCycles reports actions that call themselves, directly or not.
+func (d *decoder) actionCycles(st *Stack) {
+	state := map[string]int{}
+	var visit func(name string, stack []string)
+	visit = func(name string, stack []string) {
+		switch state[name] {
+		case 2:
+			return
+		case 1:
+			i := slices.Index(stack, name)
+			cycle := append(slices.Clone(stack[i:]), name)
+			a := st.Actions[cycle[0]]
+			d.errs = append(d.errs, &Error{Pos: a.Pos, Path: "actions." + cycle[0],
+				Msg: "actions call each other in a cycle: " + strings.Join(cycle, " -> ")})
+			return
+		}
+		state[name] = 1
+		for _, c := range d.calls[name] {
+			visit(c, append(stack, name))
+		}
+		state[name] = 2
+	}
+	for _, n := range sortedKeys(st.Actions) {
+		visit(n, nil)
+	}
+}
+
+func (d *decoder) tenants(n *yaml.Node, path string, st *Stack) {
+	f, ok := d.mapping(n, path, "seed", "list")
+	if !ok {
+		return
+	}
+	d.require(f, "seed", "list")
+	if v, p := f.get("seed"); v != nil {
+		st.Tenants.Seed = d.step(v, p, stepPlace{})
+	}
+	if v, p := f.get("list"); v != nil {
+		lf, ok := d.mapping(v, p, "http")
+		if ok && d.require(lf, "http") {
+			st.Tenants.List = &Probe{}
+			d.probe(lf, st.Tenants.List, tmplCtx{}, probeOpts{})
+		}
+	}
+}
+
+func (d *decoder) products(n *yaml.Node, path string, st *Stack) {
+	es, ok := d.entries(n, path)
+	if !ok {
+		return
+	}
+	st.Products = map[string]*Product{}
+	for _, e := range es {
+		f, ok := d.mapping(e.val, e.path, "service", "health", "fingerprint", "canary")
+		if !ok {
+			continue
+		}
+		d.require(f, "service", "health")
+		pr := &Product{Pos: d.pos(e.kn), Name: e.key}
+		if v, p := f.get("service"); v != nil {
+			pr.Service = d.str(v, p)
+			if d.service(v, p, pr.Service) == nil && d.known {
+				pr.Service = "" // reported; do not default probes to it
+			}
+		}
+		perSite := tmplCtx{site: true}
+		o := probeOpts{defService: pr.Service}
+		if pr.Service == "" {
+			o.defService = ""
+		}
+		pr.Health = d.namedProbe(f, "health", perSite, o)
+		pr.Fingerprint = d.namedProbe(f, "fingerprint", perSite, o)
+		if v, p := f.get("canary"); v != nil {
+			cf, ok := d.mapping(v, p, "write", "read")
+			if ok && d.require(cf, "write", "read") {
+				pr.CanaryWrite = d.namedProbe(cf, "write", tmplCtx{}, o)
+				pr.CanaryRead = d.namedProbe(cf, "read", tmplCtx{}, o)
+			}
+		}
+		st.Products[e.key] = pr
+	}
+}
+
+// namedProbe decodes the probe under key k of f, or returns nil when there is none.
+func (d *decoder) namedProbe(f fields, k string, tc tmplCtx, o probeOpts) *Probe {
+	v, p := f.get(k)
+	if v == nil {
+		return nil
+	}
+	pf, ok := d.mapping(v, p, probeKinds...)
+	if !ok {
+		return nil
+	}
+	pr := &Probe{Name: k}
+	d.probe(pf, pr, tc, o)
+	return pr
+}
+
+func (d *decoder) links(n *yaml.Node, path string, st *Stack) {
+	es, ok := d.entries(n, path)
+	if !ok {
+		return
+	}
+	st.Links = map[string]*Probe{}
+	for _, e := range es {
+		pf, ok := d.mapping(e.val, e.path, probeKinds...)
+		if !ok {
+			continue
+		}
+		pr := &Probe{Name: e.key}
+		d.probe(pf, pr, tmplCtx{site: true}, probeOpts{})
+		st.Links[e.key] = pr
+	}
+}

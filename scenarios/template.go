@@ -1,0 +1,146 @@
+package scenarios
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"text/template"
+	"text/template/parse"
+	"time"
+)
+
+// TemplateData is what a template sees. Site is set only for one instance of a foreach step or
+// a per-site probe; Sites is the sites of the step (all instances of a foreach; otherwise the
+// affected sites in recover and milestones, all sites elsewhere); Size holds the parameters of
+// the size being run; Args the arguments of the action being run (a string, or a []string for
+// lists); T0 the fault instant (zero before it).
+type TemplateData struct {
+	Site  string
+	Sites []string
+	Size  map[string]string
+	Args  map[string]any
+	T0    time.Time
+	Run   string
+	Seed  int64
+}
+
+// Funcs are the functions templates may call.
+var Funcs = template.FuncMap{
+	"before":  before,
+	"after":   after,
+	"pgtime":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.000000+00") },
+	"rfc3339": func(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) },
+	"unix":    func(t time.Time) int64 { return t.Unix() },
+	"json":    toJSON,
+	"join":    joinList,
+	"quote":   func(v any) string { return strconv.Quote(fmt.Sprint(v)) },
+	"list":    toList,
+}
+
+func before(t time.Time, d string) (time.Time, error) {
+	v, err := ParseDuration(d)
+	return t.Add(-v), err
+}
+
+func after(t time.Time, d string) (time.Time, error) {
+	v, err := ParseDuration(d)
+	return t.Add(v), err
+}
+
+func toJSON(v any) (string, error) {
+	b, err := json.Marshal(v)
+	return string(b), err
+}
+
+func joinList(v any, sep string) (string, error) {
+	l, err := toList(v)
+	return strings.Join(l, sep), err
+}
+
+// toList turns a string into a one-element list and passes a list through.
+func toList(v any) ([]string, error) {
+	switch x := v.(type) {
+	case nil:
+		return nil, nil
+	case string:
+		return []string{x}, nil
+	case []string:
+		return x, nil
+	case []any:
+		out := make([]string, len(x))
+		for i, e := range x {
+			s, ok := e.(string)
+			if !ok {
+				return nil, fmt.Errorf("list element %d is %T, want a string", i, e)
+			}
+			out[i] = s
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("want a string or a list, got %T", v)
+}
+
+// cache holds parsed templates by text: the engine renders the same text once per site.
+var cache sync.Map // string -> *template.Template
+
+func parsed(text string) (*template.Template, error) {
+	if t, ok := cache.Load(text); ok {
+		return t.(*template.Template), nil
+	}
+	t, err := template.New("t").Funcs(Funcs).Option("missingkey=error").Parse(text)
+	if err != nil {
+		return nil, err
+	}
+	cache.Store(text, t)
+	return t, nil
+}
+
+// Render executes one template with d. A text without "{{" is returned as is.
+func Render(text string, d TemplateData) (string, error) {
+	if !strings.Contains(text, "{{") {
+		return text, nil
+	}
+	t, err := parsed(text)
+	if err != nil {
+		return "", fmt.Errorf("template %q: %w", text, err)
+	}
+	var b strings.Builder
+	if err := t.Execute(&b, d); err != nil {
+		return "", fmt.Errorf("template %q: %w", text, err)
+	}
+	return b.String(), nil
+}
+
+// RenderArg renders an action argument: when the template is one lone action ({{.Sites}},
+// {{list .Site}}, {{.Args.ids}}) whose value is a list, the list comes back as a []string;
+// otherwise the rendered string. A text without "{{" is returned as is.
+func RenderArg(text string, d TemplateData) (any, error) {
+	if !strings.Contains(text, "{{") {
+		return text, nil
+	}
+	t, err := parsed(text)
+	if err != nil {
+		return nil, fmt.Errorf("template %q: %w", text, err)
+	}
+	root := t.Tree.Root
+	if len(root.Nodes) == 1 {
+		if a, ok := root.Nodes[0].(*parse.ActionNode); ok && len(a.Pipe.Decl) == 0 {
+			var got any
+			capture := template.FuncMap{"capture_": func(v any) string { got = v; return "" }}
+			c, err := template.New("c").Funcs(Funcs).Funcs(capture).Option("missingkey=error").
+				Parse("{{capture_ (" + a.Pipe.String() + ")}}")
+			if err == nil {
+				if err := c.Execute(new(strings.Builder), d); err != nil {
+					return nil, fmt.Errorf("template %q: %w", text, err)
+				}
+				switch got.(type) {
+				case []string, []any:
+					return toList(got)
+				}
+			}
+		}
+	}
+	return Render(text, d)
+}

@@ -1,0 +1,197 @@
+package scenarios
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"text/template"
+	"text/template/parse"
+)
+
+// tmplCtx says what a template may name where it stands.
+type tmplCtx struct {
+	site bool     // .Site: a foreach step or a per-site probe
+	t0   bool     // .T0: recover and milestones
+	args []string // .Args.X: the declared parameters of the enclosing action
+	// inAction: .Args exists (even with no parameters).
+	inAction bool
+	where    string // for messages: "outside recover and milestones", ...
+}
+
+// tmplRef is a template found while decoding, checked once the sizes are known.
+type tmplRef struct {
+	pos  Pos
+	path string
+	text string
+	ctx  tmplCtx
+}
+
+// sizeParams returns the parameters every size has, and for each other parameter the sizes
+// lacking it; nil sizes (a stack alone) allow any parameter.
+type sizeParams struct {
+	known   bool
+	all     map[string]bool
+	missing map[string][]string
+	names   []string
+}
+
+func newSizeParams(sizes []*Size) sizeParams {
+	if sizes == nil {
+		return sizeParams{}
+	}
+	sp := sizeParams{known: true, all: map[string]bool{}, missing: map[string][]string{}}
+	count := map[string]int{}
+	for _, s := range sizes {
+		for p := range s.Params {
+			count[p]++
+		}
+	}
+	for p, c := range count {
+		if c == len(sizes) {
+			sp.all[p] = true
+			sp.names = append(sp.names, p)
+			continue
+		}
+		for _, s := range sizes {
+			if _, ok := s.Params[p]; !ok {
+				sp.missing[p] = append(sp.missing[p], s.Name)
+			}
+		}
+	}
+	sort.Strings(sp.names)
+	return sp
+}
+
+// checkTemplate parses one template and walks its tree, returning a message per problem.
+func checkTemplate(r tmplRef, sp sizeParams) []string {
+	t, err := template.New("t").Funcs(Funcs).Parse(r.text)
+	if err != nil {
+		msg := err.Error()
+		msg = strings.TrimPrefix(msg, "template: t:")
+		return []string{"template: " + msg}
+	}
+	c := &tmplChecker{ctx: r.ctx, sp: sp}
+	for _, tt := range t.Templates() {
+		if tt.Tree != nil && tt.Tree.Root != nil {
+			c.walk(tt.Tree.Root, true)
+		}
+	}
+	return c.msgs
+}
+
+type tmplChecker struct {
+	ctx  tmplCtx
+	sp   sizeParams
+	msgs []string
+}
+
+func (c *tmplChecker) errorf(format string, args ...any) {
+	msg := "template: " + fmt.Sprintf(format, args...)
+	if !contains(c.msgs, msg) {
+		c.msgs = append(c.msgs, msg)
+	}
+}
+
+// walk visits a node; top is false inside range and with, where dot is something else.
+func (c *tmplChecker) walk(n parse.Node, top bool) {
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n == nil {
+			return
+		}
+		for _, x := range n.Nodes {
+			c.walk(x, top)
+		}
+	case *parse.ActionNode:
+		c.walk(n.Pipe, top)
+	case *parse.PipeNode:
+		if n == nil {
+			return
+		}
+		for _, cmd := range n.Cmds {
+			c.walk(cmd, top)
+		}
+	case *parse.CommandNode:
+		for _, a := range n.Args {
+			c.walk(a, top)
+		}
+	case *parse.FieldNode:
+		if top {
+			c.field(n.Ident)
+		}
+	case *parse.VariableNode:
+		if len(n.Ident) > 1 && n.Ident[0] == "$" {
+			c.field(n.Ident[1:])
+		}
+	case *parse.ChainNode:
+		c.walk(n.Node, top)
+	case *parse.IfNode:
+		c.branch(&n.BranchNode, top, top)
+	case *parse.RangeNode:
+		c.branch(&n.BranchNode, top, false)
+	case *parse.WithNode:
+		c.branch(&n.BranchNode, top, false)
+	case *parse.TemplateNode:
+		c.errorf("{{template}} is not supported")
+	}
+}
+
+func (c *tmplChecker) branch(b *parse.BranchNode, top, inner bool) {
+	c.walk(b.Pipe, top)
+	c.walk(b.List, inner)
+	c.walk(b.ElseList, top)
+}
+
+var templateFields = []string{".Site", ".Sites", ".Size.NAME", ".Args.NAME", ".T0", ".Run", ".Seed"}
+
+// field checks one field chain such as [Size sites].
+func (c *tmplChecker) field(id []string) {
+	switch id[0] {
+	case "Sites", "Run", "Seed":
+	case "Site":
+		if !c.ctx.site {
+			c.errorf(".Site exists only in a step with foreach and in per-site probes (use .Sites)")
+		}
+	case "T0":
+		if !c.ctx.t0 {
+			c.errorf(".T0 exists only in recover and milestones")
+		}
+	case "Size":
+		if len(id) < 2 {
+			return
+		}
+		if len(id) > 2 {
+			c.errorf(".Size.%s is a string and has no field %s", id[1], id[2])
+		}
+		if !c.sp.known {
+			return
+		}
+		if miss, ok := c.sp.missing[id[1]]; ok {
+			c.errorf(".Size.%s is not a parameter of every size (missing in %s)", id[1], strings.Join(miss, ", "))
+		} else if !c.sp.all[id[1]] {
+			c.errorf("unknown size parameter .Size.%s (want %s)", id[1], choices(c.sp.names))
+		}
+	case "Args":
+		if !c.ctx.inAction {
+			c.errorf(".Args exists only in the steps of an action")
+			return
+		}
+		if len(id) >= 2 && !contains(c.ctx.args, id[1]) {
+			c.errorf("unknown parameter .Args.%s (want %s)", id[1], choices(c.ctx.args))
+		}
+	default:
+		c.errorf("unknown field .%s (want %s)", id[0], strings.Join(templateFields, ", "))
+	}
+}
+
+// checkTemplates checks every recorded template against the sizes (nil: any parameter).
+func checkTemplates(refs []tmplRef, sizes []*Size) Errors {
+	sp := newSizeParams(sizes)
+	var errs Errors
+	for _, r := range refs {
+		for _, m := range checkTemplate(r, sp) {
+			errs = append(errs, &Error{Pos: r.pos, Path: r.path, Msg: m})
+		}
+	}
+	return errs
+}
