@@ -1,0 +1,221 @@
+package harness
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"sync"
+	"time"
+
+)
+
+// Key names one site in one product.
+type Key struct {
+	Site    string
+	Product string
+}
+
+// CanaryWrite is one site's canary in one product: its sequence number and when it was
+// acknowledged (Acked false: the write failed or never answered).
+type CanaryWrite struct {
+	Seq   int
+	Sent  time.Duration
+	Acked bool
+	At    time.Duration // acknowledgement instant when Acked
+}
+
+// canaries writes one batched canary per product every interval and records each site's
+// acknowledgement. It is safe for concurrent use.
+type canaries struct {
+	d        *drill
+	interval time.Duration
+	mu       sync.Mutex
+	writes   map[Key][]CanaryWrite
+	requests int
+	latency  time.Duration
+	stop     context.CancelFunc
+	wg       sync.WaitGroup
+}
+
+// canaryInterval is the declared interval, grown with the number of sites so that the
+// harness's own load stays small: one more base interval per 100 sites.
+func canaryInterval(base time.Duration, sites int) time.Duration {
+	if base <= 0 {
+		base = 250 * time.Millisecond
+	}
+	return base * time.Duration(max(1, (sites+99)/100))
+}
+
+func newCanaries(d *drill) *canaries {
+	return &canaries{d: d, interval: canaryInterval(d.sc.Intervals.Canary, len(d.sites)), writes: map[Key][]CanaryWrite{}}
+}
+
+// write sends sequence seq to every site of one product in one request and records the answers.
+func (c *canaries) write(ctx context.Context, product string, seq int) {
+	p := c.d.stack.Products[product]
+	sent := c.d.clock.Now()
+	body, _ := json.Marshal(map[string]any{"seq": seq, "sites": c.d.sites})
+	out, _, err := c.d.httpCall(ctx, p.CanaryWrite.HTTP, c.d.data(), p.Service, body)
+	at := c.d.clock.Now()
+	var ans struct {
+		Results map[string]string `json:"results"`
+	}
+	if err == nil {
+		err = json.Unmarshal(out, &ans)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.requests++
+	c.latency += at - sent
+	for _, s := range c.d.sites {
+		w := CanaryWrite{Seq: seq, Sent: sent}
+		if err == nil && ans.Results[s] == "ok" {
+			w.Acked, w.At = true, at
+		}
+		k := Key{s, product}
+		c.writes[k] = append(c.writes[k], w)
+	}
+}
+
+// writeAll writes seq to every product at once and waits for the answers.
+func (c *canaries) writeAll(ctx context.Context, seq int) {
+	var wg sync.WaitGroup
+	for _, p := range sortedKeys(c.d.stack.Products) {
+		wg.Go(func() { c.write(ctx, p, seq) })
+	}
+	wg.Wait()
+}
+
+// start runs the writers from sequence 1 until stopAndWait. Writes go out on the interval even
+// when earlier ones have not answered (at most 4 in flight per product), so an outage shows
+// as failed canaries rather than a stalled writer.
+func (c *canaries) start(ctx context.Context) {
+	ctx, c.stop = context.WithCancel(context.WithoutCancel(ctx))
+	c.wg.Add(1)
+	go func() {
+		defer c.wg.Done()
+		inflight := map[string]chan struct{}{}
+		for _, p := range sortedKeys(c.d.stack.Products) {
+			inflight[p] = make(chan struct{}, 4)
+		}
+		for seq := 1; ; seq++ {
+			for p, sem := range inflight {
+				select {
+				case sem <- struct{}{}:
+					c.wg.Add(1)
+					go func() {
+						defer c.wg.Done()
+						defer func() { <-sem }()
+						wctx, cancel := context.WithTimeout(ctx, 10*c.interval+5*time.Second)
+						defer cancel()
+						c.write(wctx, p, seq)
+					}()
+				default: // too many in flight: this product skips the tick, recorded as failed
+					c.recordSkipped(p, seq)
+				}
+			}
+			if c.d.clock.Sleep(ctx, c.interval) != nil {
+				return
+			}
+		}
+	}()
+}
+
+func (c *canaries) recordSkipped(product string, seq int) {
+	now := c.d.clock.Now()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, s := range c.d.sites {
+		k := Key{s, product}
+		c.writes[k] = append(c.writes[k], CanaryWrite{Seq: seq, Sent: now})
+	}
+}
+
+// stopAndWait stops the writers and lets in-flight writes finish.
+func (c *canaries) stopAndWait() {
+	if c.stop == nil {
+		return
+	}
+	// In-flight writes keep their own context so that they finish and are recorded; only
+	// the ticker stops here.
+	c.stop()
+	c.wg.Wait()
+}
+
+// ackedCount is the number of acknowledged canaries with seq ≥ 1 of one site and product.
+func (c *canaries) ackedCount(k Key) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for _, w := range c.writes[k] {
+		if w.Acked && w.Seq >= 1 {
+			n++
+		}
+	}
+	return n
+}
+
+// snapshot returns a copy of every write, each list sorted by sequence.
+func (c *canaries) snapshot() map[Key][]CanaryWrite {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make(map[Key][]CanaryWrite, len(c.writes))
+	for k, ws := range c.writes {
+		cp := append([]CanaryWrite(nil), ws...)
+		sort.Slice(cp, func(i, j int) bool { return cp[i].Seq < cp[j].Seq })
+		out[k] = cp
+	}
+	return out
+}
+
+// readBack asks each product which sequence numbers are present per site. A (site, product)
+// absent from the answer is unreadable: it has no entry in the map.
+func (c *canaries) readBack(ctx context.Context) (map[Key]map[int]bool, error) {
+	present := map[Key]map[int]bool{}
+	body, _ := json.Marshal(map[string]any{"sites": c.d.sites})
+	var errs []error
+	for _, p := range sortedKeys(c.d.stack.Products) {
+		prod := c.d.stack.Products[p]
+		out, _, err := c.d.httpCall(ctx, prod.CanaryRead.HTTP, c.d.data(), prod.Service, body)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("read canaries of %s: %w", p, err))
+			continue
+		}
+		var ans map[string][]int
+		if err := json.Unmarshal(out, &ans); err != nil {
+			errs = append(errs, fmt.Errorf("read canaries of %s: %w", p, err))
+			continue
+		}
+		for site, seqs := range ans {
+			set := make(map[int]bool, len(seqs))
+			for _, s := range seqs {
+				set[s] = true
+			}
+			present[Key{site, p}] = set
+		}
+	}
+	if len(errs) > 0 {
+		return present, fmt.Errorf("%v", errs)
+	}
+	return present, nil
+}
+
+// load summarises what the canaries added to the stack over wall seconds.
+func (c *canaries) load(wall time.Duration) (requests, acked, failed int, meanLatency time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, ws := range c.writes {
+		for _, w := range ws {
+			if w.Acked {
+				acked++
+			} else {
+				failed++
+			}
+		}
+	}
+	if c.requests > 0 {
+		meanLatency = c.latency / time.Duration(c.requests)
+	}
+	return c.requests, acked, failed, meanLatency
+}

@@ -1,0 +1,106 @@
+package harness
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// Clock is the engine's monotonic clock. Every event of a drill is placed on it as a duration
+// since the run started. Tests use a fake clock to drive measurement exactly.
+type Clock interface {
+	// Now is the time elapsed since the run started (monotonic).
+	Now() time.Duration
+	// Wall turns an instant on this clock into wall-clock time (for templates such as t0).
+	Wall(at time.Duration) time.Time
+	// Sleep waits d or until ctx is done.
+	Sleep(ctx context.Context, d time.Duration) error
+}
+
+// realClock reads Go's monotonic clock.
+type realClock struct{ start time.Time }
+
+// NewClock returns a real clock starting now.
+func NewClock() Clock { return realClock{start: time.Now()} }
+
+func (c realClock) Now() time.Duration              { return time.Since(c.start) }
+func (c realClock) Wall(at time.Duration) time.Time { return c.start.Add(at) }
+
+func (c realClock) Sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// FakeClock is a clock that moves only when told to (Advance) or when every sleeper is
+// waiting (auto mode is not provided: tests advance it explicitly).
+type FakeClock struct {
+	mu       sync.Mutex
+	now      time.Duration
+	start    time.Time
+	sleepers []fakeSleeper
+}
+
+type fakeSleeper struct {
+	until time.Duration
+	ch    chan struct{}
+}
+
+// NewFakeClock returns a fake clock at zero whose wall time starts at start.
+func NewFakeClock(start time.Time) *FakeClock { return &FakeClock{start: start} }
+
+// Now returns the fake time.
+func (c *FakeClock) Now() time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Wall returns start + at.
+func (c *FakeClock) Wall(at time.Duration) time.Time { return c.start.Add(at) }
+
+// Sleep blocks until the clock has been advanced by d or ctx is done.
+func (c *FakeClock) Sleep(ctx context.Context, d time.Duration) error {
+	c.mu.Lock()
+	if d <= 0 {
+		c.mu.Unlock()
+		return nil
+	}
+	s := fakeSleeper{until: c.now + d, ch: make(chan struct{})}
+	c.sleepers = append(c.sleepers, s)
+	c.mu.Unlock()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-s.ch:
+		return nil
+	}
+}
+
+// Advance moves the clock forward by d and wakes the sleepers that are due.
+func (c *FakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now += d
+	kept := c.sleepers[:0]
+	for _, s := range c.sleepers {
+		if s.until <= c.now {
+			close(s.ch)
+			continue
+		}
+		kept = append(kept, s)
+	}
+	c.sleepers = kept
+}
+
+// Set moves the clock to at (never backwards).
+func (c *FakeClock) Set(at time.Duration) {
+	if d := at - c.Now(); d > 0 {
+		c.Advance(d)
+	}
+}

@@ -1,0 +1,196 @@
+package harness
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/drill-dev/drill/result"
+	"github.com/drill-dev/drill/scenarios"
+)
+
+// ErrInfrastructure marks failures of the harness or the infrastructure (Docker, images, a
+// service that never became ready, a misdeclared probe): the drill is inconclusive.
+var ErrInfrastructure = errors.New("infrastructure")
+
+// drill is one scenario at one size, in progress.
+type drill struct {
+	cfg     config
+	sc      *scenarios.Scenario
+	stack   *scenarios.Stack
+	size    *scenarios.Size
+	rt      Runtime
+	clock   Clock
+	tl      *Timeline
+	cleanup *Cleanup
+	log     *slog.Logger
+	http    *http.Client
+
+	runID   string
+	prefix  string // resource name prefix: drill-<run>
+	network string
+	labels  map[string]string
+	secrets []string
+	runs    atomic.Int64
+
+	svcs  *services
+	sites []string
+
+	mu       sync.Mutex
+	named    map[string]time.Duration // site -> start of the first fault instance that named it
+	t0       time.Duration
+	injected bool
+	injEnd   time.Duration
+	affected []string // resolved when the detection window closes
+}
+
+func newDrill(sc *scenarios.Scenario, size *scenarios.Size, rt Runtime, cfg config, runID string) *drill {
+	d := &drill{
+		cfg:     cfg,
+		sc:      sc,
+		stack:   sc.Stack,
+		size:    size,
+		rt:      rt,
+		clock:   cfg.clock,
+		log:     cfg.log.With("run", runID, "scenario", sc.Name, "size", size.Name),
+		runID:   runID,
+		prefix:  "drill-" + runID,
+		network: "drill-" + runID,
+		named:   map[string]time.Duration{},
+		http: &http.Client{Transport: &http.Transport{
+			MaxIdleConnsPerHost: 64,
+			IdleConnTimeout:     30 * time.Second,
+		}},
+	}
+	d.tl = NewTimeline(d.clock)
+	d.cleanup = &Cleanup{log: d.log}
+	d.svcs = newServices(d)
+	for _, svc := range d.stack.Services {
+		for _, v := range svc.Env {
+			if v.Secret && v.Value != "" {
+				d.secrets = append(d.secrets, v.Value)
+			}
+		}
+		if svc.SQL != nil && svc.SQL.Password != "" {
+			d.secrets = append(d.secrets, svc.SQL.Password)
+		}
+	}
+	return d
+}
+
+// redact removes secret values from text bound for results and logs.
+func (d *drill) redact(s string) string {
+	for _, sec := range d.secrets {
+		s = strings.ReplaceAll(s, sec, "[secret]")
+	}
+	return s
+}
+
+func (d *drill) nextRun() int64 { return d.runs.Add(1) }
+
+// markNamed records that a fault step instance named site at instant at.
+func (d *drill) markNamed(site string, at time.Duration) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if prev, ok := d.named[site]; !ok || at < prev {
+		d.named[site] = at
+	}
+}
+
+// data is the template data of the drill's current state.
+func (d *drill) data() scenarios.TemplateData {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	td := scenarios.TemplateData{
+		Sites: d.sites,
+		Size:  d.size.Params,
+		Run:   d.runID,
+		Seed:  d.cfg.seed,
+	}
+	if d.injected {
+		td.T0 = d.clock.Wall(d.t0)
+	}
+	if d.affected != nil {
+		td.Sites = d.affected
+	}
+	return td
+}
+
+// saveLogs writes a service's logs to the output directory, once per container.
+func (d *drill) saveLogs(ctx context.Context, service string, c Container) {
+	if d.cfg.outDir == "" {
+		return
+	}
+	rc, err := c.Logs(ctx)
+	if err != nil {
+		d.log.Warn("logs", "service", service, "err", err)
+		return
+	}
+	defer rc.Close()
+	dir := filepath.Join(d.cfg.outDir, "logs")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return
+	}
+	name := filepath.Join(dir, service+".log")
+	for i := 2; ; i++ { // a recreated service keeps the logs of its earlier containers
+		if _, err := os.Stat(name); errors.Is(err, os.ErrNotExist) {
+			break
+		}
+		name = filepath.Join(dir, fmt.Sprintf("%s.%d.log", service, i))
+	}
+	f, err := os.Create(name)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	_, _ = io.Copy(f, io.LimitReader(rc, 256<<20))
+}
+
+// logTail returns the last n lines of a service's log, indented.
+func (d *drill) logTail(ctx context.Context, service string, n int) string {
+	c, err := d.svcs.get(service)
+	if err != nil {
+		return ""
+	}
+	rc, err := c.Logs(ctx)
+	if err != nil {
+		return ""
+	}
+	defer rc.Close()
+	b, _ := io.ReadAll(io.LimitReader(rc, 1<<20))
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return "    " + strings.Join(lines, "\n    ")
+}
+
+// newResult starts the result of this drill.
+func (d *drill) newResult(started time.Time) *result.Result {
+	return &result.Result{
+		Schema: result.SchemaVersion,
+		Run: result.Run{
+			ID:          d.runID,
+			Scenario:    d.sc.Name,
+			Description: d.sc.Description,
+			Stack:       d.stack.Name,
+			Size:        d.size.Name,
+			SizeParams:  d.size.Params,
+			Seed:        d.cfg.seed,
+			Shard:       d.cfg.shard,
+			Started:     started,
+		},
+		Objectives: []result.Objective{},
+		Sites:      []result.Site{},
+		Timeline:   []result.Event{},
+	}
+}

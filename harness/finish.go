@@ -1,0 +1,193 @@
+package harness
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"time"
+
+	"github.com/drill-dev/drill/result"
+	"github.com/drill-dev/drill/scenarios"
+)
+
+// finish measures, scores and sets the verdict of a drill whose phases ended with err.
+func (d *drill) finish(ctx context.Context, res *result.Result, m *measurement, err error) {
+	start := d.clock.Now()
+	res.Run.Repro.DrillVersion = d.cfg.version
+	res.Run.Repro.HostCores = runtime.NumCPU()
+	res.Run.Repro.HostOS = runtime.GOOS + "/" + runtime.GOARCH
+	res.Run.Repro.Command = d.cfg.command
+	res.Run.Repro.ScenarioHash = sha(d.sc.Source)
+	res.Run.Repro.StackHash = sha(d.stack.Source)
+	if d.sc.Expect != nil {
+		res.Expect = &result.Expect{Verdict: result.Verdict(d.sc.Expect.Verdict), Breaches: d.sc.Expect.Breaches}
+	}
+	d.mu.Lock()
+	if d.injected {
+		t0 := d.t0.Seconds()
+		res.Run.T0Seconds = &t0
+	}
+	d.mu.Unlock()
+
+	switch {
+	case ctx.Err() != nil:
+		res.Verdict, res.Reason = result.Aborted, "interrupted during "+phaseOf(err)
+		d.measureWhatExists(res, m)
+	case err != nil:
+		res.Verdict = result.Inconclusive
+		res.Reason = d.redact(firstLine(err.Error()))
+		res.Errors = append(res.Errors, d.redact(err.Error()))
+		d.measureWhatExists(res, m)
+	default:
+		d.score(res, m)
+	}
+	d.tl.Phase(PhaseMeasure, start, "ok", nil)
+}
+
+// measureWhatExists fills canary load for a drill that ended early; no metric is claimed.
+func (d *drill) measureWhatExists(res *result.Result, m *measurement) {
+	if m.canaries == nil {
+		return
+	}
+	m.stopCanaries()
+	res.Canaries = d.canaryLoad(m)
+}
+
+// score computes the metrics from the observations and compares them with the targets.
+func (d *drill) score(res *result.Result, m *measurement) {
+	obs := d.observations(m)
+	metrics, sites, problems := Measure(obs)
+	res.Metrics, res.Sites = metrics, sites
+	res.Canaries = d.canaryLoad(m)
+	res.Objectives = result.Evaluate(metrics, targetsOf(d.sc, d.size.Name))
+	res.Findings = findings(res, d.sc)
+	breaches := result.Breaches(res.Objectives)
+	switch {
+	case len(problems) > 0:
+		res.Verdict, res.Reason = result.Inconclusive, problems[0]
+		res.Errors = append(res.Errors, problems...)
+	case m.readErr != nil && len(m.present) == 0:
+		res.Verdict, res.Reason = result.Inconclusive, "canaries could not be read back: "+m.readErr.Error()
+	case m.recoverErr != nil:
+		res.Verdict = result.Fail
+		res.Reason = "the runbook failed: " + d.redact(firstLine(m.recoverErr.Error()))
+		res.Errors = append(res.Errors, d.redact(m.recoverErr.Error()))
+	case len(breaches) > 0:
+		res.Verdict = result.Fail
+		res.Reason = fmt.Sprintf("%d of %d objectives breached: %s", len(breaches), len(res.Objectives), joinNames(breaches))
+	default:
+		res.Verdict = result.Pass
+		res.Reason = fmt.Sprintf("all %d objectives met", len(res.Objectives))
+	}
+	if res.Expect != nil {
+		res.Expected = result.Caught(res.Expect, res.Verdict, res.Objectives)
+		if res.Expected {
+			res.Reason = "negative control caught what it declares: " + res.Reason
+		} else {
+			res.Reason = fmt.Sprintf("negative control did not catch what it declares (verdict %s, breaches %v): %s", res.Expect.Verdict, res.Expect.Breaches, res.Reason)
+		}
+	}
+}
+
+// observations collects what the drill measured into plain data.
+func (d *drill) observations(m *measurement) Observations {
+	d.mu.Lock()
+	named := make(map[string]time.Duration, len(d.named))
+	for s, t := range d.named {
+		named[s] = t
+	}
+	t0, injEnd := d.t0, d.injEnd
+	d.mu.Unlock()
+	m.ver.mu.Lock()
+	samples, ms := m.ver.samples, m.ver.milestones
+	m.ver.mu.Unlock()
+	return Observations{
+		Sites:          d.sites,
+		T0:             t0,
+		InjectEnd:      injEnd,
+		End:            m.verifyEnd,
+		ProbeInterval:  d.sc.Intervals.Probe,
+		CanaryInterval: m.canaries.interval,
+		Named:          named,
+		Samples:        samples,
+		Canaries:       m.canaries.snapshot(),
+		Present:        m.present,
+		Mismatches:     m.finalFP,
+		BrokenLinks:    m.finalLinks,
+		Milestones:     ms,
+	}
+}
+
+// canaryLoad states the load the canaries added.
+func (d *drill) canaryLoad(m *measurement) result.CanaryLoad {
+	wall := d.clock.Now()
+	req, acked, failed, lat := m.canaries.load(wall)
+	cl := result.CanaryLoad{
+		IntervalSeconds:    m.canaries.interval.Seconds(),
+		Writes:             req,
+		Acked:              acked,
+		Failed:             failed,
+		MeanLatencySeconds: lat.Seconds(),
+	}
+	if s := wall.Seconds(); s > 0 {
+		cl.RequestsPerSecond = float64(req) / s
+		cl.RowsPerSecond = float64(acked+failed) / s
+	}
+	return cl
+}
+
+// targetsOf turns the scenario's targets at a size into result targets, in a fixed order.
+func targetsOf(sc *scenarios.Scenario, size string) []result.Target {
+	t := sc.Targets.For(size)
+	var out []result.Target
+	dur := func(name string, d *time.Duration) {
+		if d != nil {
+			out = append(out, result.Target{Name: name, Unit: "seconds", Value: d.Seconds()})
+		}
+	}
+	cnt := func(name string, n *int) {
+		if n != nil {
+			out = append(out, result.Target{Name: name, Unit: "count", Value: float64(*n)})
+		}
+	}
+	dur("rto", t.RTO)
+	dur("site-rto-p95", t.SiteRTOP95)
+	dur("rpo", t.RPO)
+	cnt("lost-writes", t.LostWrites)
+	cnt("collateral-lost-writes", t.CollateralLostWrites)
+	cnt("integrity-mismatches", t.IntegrityMismatches)
+	cnt("broken-links", t.BrokenLinks)
+	for _, p := range sc.Milestones {
+		if v, ok := t.Milestones[p.Name]; ok {
+			out = append(out, result.Target{Name: "milestone:" + p.Name, Unit: "seconds", Value: v.Seconds()})
+		}
+	}
+	return out
+}
+
+func phaseOf(err error) string {
+	if err == nil {
+		return "verification"
+	}
+	return firstLine(err.Error())
+}
+
+func firstLine(s string) string {
+	for i, c := range s {
+		if c == '\n' {
+			return s[:i]
+		}
+	}
+	return s
+}
+
+func joinNames(names []string) string {
+	s := ""
+	for i, n := range names {
+		if i > 0 {
+			s += ", "
+		}
+		s += n
+	}
+	return s
+}

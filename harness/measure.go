@@ -1,0 +1,345 @@
+package harness
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/drill-dev/drill/result"
+	"github.com/drill-dev/drill/scenarios"
+	"golang.org/x/sync/errgroup"
+)
+
+// baselineIntervals is how many canary intervals every site and product must have
+// acknowledged before the fault, or the drill is inconclusive.
+const baselineIntervals = 8
+
+// measurement holds what a drill measures: baseline, canaries, verification polls.
+type measurement struct {
+	mu              sync.Mutex
+	canaries        *canaries
+	ver             *verifier
+	baseFP          map[string]map[string]string
+	baseLinks       map[string]int
+	recoverErr      error
+	recoverDeadline time.Duration
+	runbookEnd      time.Duration
+	runbookFinished bool
+	verifyEnd       time.Duration
+	present         map[Key]map[int]bool
+	readErr         error
+	finalFP         map[string][]string
+	finalLinks      map[string]int
+}
+
+func (m *measurement) stopCanaries() {
+	if m.ver != nil && m.ver.stop != nil {
+		m.ver.stop()
+		<-m.ver.done
+	}
+	if m.canaries != nil {
+		m.canaries.stopAndWait()
+	}
+}
+
+func (m *measurement) runbookDone(at time.Duration) {
+	m.mu.Lock()
+	m.runbookEnd, m.runbookFinished = at, true
+	m.mu.Unlock()
+}
+
+func (m *measurement) sameAsBaseline(site string, fps map[string]string) bool {
+	base := m.baseFP[site]
+	for p, fp := range base {
+		if fps[p] != fp {
+			return false
+		}
+	}
+	return true
+}
+
+// mismatches lists the products whose fingerprint differs from the baseline.
+func (m *measurement) mismatches(site string, fps map[string]string) []string {
+	var out []string
+	for _, p := range sortedKeys(m.baseFP[site]) {
+		if fps[p] != m.baseFP[site][p] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// startVerifier starts polling from t0.
+func (m *measurement) startVerifier(ctx context.Context, d *drill) {
+	vctx, cancel := context.WithCancel(ctx)
+	m.ver = &verifier{
+		d: d, m: m, stop: cancel, done: make(chan struct{}),
+		samples: map[string][]Sample{}, milestones: map[string][]Sample{}, verified: map[string]bool{},
+	}
+	for _, s := range d.sites {
+		m.ver.verified[s] = true // verified at baseline
+	}
+	go m.ver.run(vctx)
+}
+
+// affectedNow is the affected set once the detection window has closed: the named sites plus
+// those that failed a poll since t0.
+func (m *measurement) affectedNow(d *drill) []string {
+	set := map[string]bool{}
+	d.mu.Lock()
+	for s := range d.named {
+		set[s] = true
+	}
+	t0 := d.t0
+	d.mu.Unlock()
+	for _, s := range m.ver.failingSince(t0) {
+		set[s] = true
+	}
+	var out []string
+	for _, s := range d.sites { // in site order
+		if set[s] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// prepare checks the engine and images and creates the run's network.
+func (d *drill) prepare(ctx context.Context, res *result.Result) error {
+	info, err := d.rt.Info(ctx)
+	if err != nil {
+		return errors.Join(ErrInfrastructure, err)
+	}
+	res.Run.Repro.DockerVersion = info.ServerVersion
+	res.Run.Repro.Images = map[string]string{}
+	for _, name := range sortedKeys(d.stack.Services) {
+		svc := d.stack.Services[name]
+		id, err := d.imageID(ctx, svc)
+		if err != nil {
+			return err
+		}
+		res.Run.Repro.Images[svc.Image] = id
+	}
+	err = d.rt.CreateNetwork(ctx, d.network, d.labels)
+	d.cleanup.Push("network "+d.network, func(ctx context.Context) error { return d.rt.RemoveNetwork(ctx, d.network) })
+	if err != nil {
+		return errors.Join(ErrInfrastructure, fmt.Errorf("create network: %w", err))
+	}
+	return nil
+}
+
+// imageID returns a service image's ID, building it from its context when absent.
+func (d *drill) imageID(ctx context.Context, svc *scenarios.Service) (string, error) {
+	id, err := d.rt.ImageID(ctx, svc.Image)
+	if errors.Is(err, ErrImageMissing) && svc.Build != "" {
+		d.log.Info("building image", "service", svc.Name, "image", svc.Image)
+		if err := d.rt.BuildImage(ctx, svc.Image, svc.Build); err != nil {
+			return "", errors.Join(ErrInfrastructure, fmt.Errorf("build %s for %s: %w", svc.Image, svc.Name, err))
+		}
+		id, err = d.rt.ImageID(ctx, svc.Image)
+	}
+	if errors.Is(err, ErrImageMissing) {
+		return "", errors.Join(ErrInfrastructure, fmt.Errorf("image %s of service %s is missing and the stack gives no build context: build it with `make images` (or `drill images`)", svc.Image, svc.Name))
+	}
+	if err != nil {
+		return "", errors.Join(ErrInfrastructure, fmt.Errorf("image %s: %w", svc.Image, err))
+	}
+	return id, nil
+}
+
+// seed creates the sites, lists them, and writes canary sequence 0 everywhere.
+func (d *drill) seed(ctx context.Context, m *measurement) error {
+	if st := d.stack.Tenants.Seed; st != nil {
+		if err := d.runStep(ctx, st, stepEnv{phase: PhaseSeed, data: d.data()}); err != nil {
+			return errors.Join(ErrInfrastructure, err)
+		}
+	}
+	body, err := d.check(ctx, *d.stack.Tenants.List, d.data(), "")
+	if err != nil {
+		return errors.Join(ErrInfrastructure, fmt.Errorf("list sites: %w", err))
+	}
+	var sites []string
+	if err := json.Unmarshal(body, &sites); err != nil {
+		return errors.Join(ErrInfrastructure, fmt.Errorf("list sites: want a JSON array of site IDs: %w", err))
+	}
+	if len(sites) != d.size.Sites {
+		return errors.Join(ErrInfrastructure, fmt.Errorf("seeding made %d sites, the size asks for %d", len(sites), d.size.Sites))
+	}
+	d.mu.Lock()
+	d.sites = sites
+	d.mu.Unlock()
+	m.canaries = newCanaries(d)
+	m.canaries.writeAll(ctx, 0)
+	for k, ws := range m.canaries.snapshot() {
+		if len(ws) == 0 || !ws[0].Acked {
+			return errors.Join(ErrInfrastructure, fmt.Errorf("canary 0 of site %s in %s was not acknowledged", k.Site, k.Product))
+		}
+	}
+	return ctx.Err()
+}
+
+// baseline takes fingerprints and link counts, starts the canary writers, checks the
+// steady-state probes and waits until every site and product has acknowledged canaries over
+// baselineIntervals intervals.
+func (d *drill) baseline(ctx context.Context, m *measurement) error {
+	fps, links, err := d.survey(ctx)
+	if err != nil {
+		return errors.Join(ErrInfrastructure, fmt.Errorf("baseline: %w", err))
+	}
+	m.baseFP, m.baseLinks = fps, links
+	m.canaries.start(ctx)
+	for _, p := range d.sc.SteadyState {
+		if _, err := d.check(ctx, *p, d.data(), ""); err != nil {
+			return errors.Join(ErrInfrastructure, fmt.Errorf("steady-state probe %s does not pass: %w", p.Name, err))
+		}
+	}
+	iv := m.canaries.interval
+	deadline := d.clock.Now() + 4*baselineIntervals*iv + 30*time.Second
+	for {
+		short := 0
+		for _, s := range d.sites {
+			for p := range d.stack.Products {
+				if m.canaries.ackedCount(Key{s, p}) < baselineIntervals {
+					short++
+				}
+			}
+		}
+		if short == 0 {
+			return nil
+		}
+		if d.clock.Now() > deadline {
+			return errors.Join(ErrInfrastructure, fmt.Errorf("%d site-products lack %d acknowledged canaries before the fault", short, baselineIntervals))
+		}
+		if err := d.clock.Sleep(ctx, iv); err != nil {
+			return err
+		}
+	}
+}
+
+// survey returns every site's fingerprints and broken-link count.
+func (d *drill) survey(ctx context.Context) (map[string]map[string]string, map[string]int, error) {
+	fps := map[string]map[string]string{}
+	links := map[string]int{}
+	var mu sync.Mutex
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(pollConcurrency)
+	for _, s := range d.sites {
+		g.Go(func() error {
+			f, err := d.fingerprints(gctx, s)
+			if err != nil {
+				return err
+			}
+			b, err := d.brokenLinks(gctx, s)
+			if err != nil {
+				return err
+			}
+			mu.Lock()
+			fps[s], links[s] = f, b
+			mu.Unlock()
+			return nil
+		})
+	}
+	return fps, links, g.Wait()
+}
+
+// verify waits until every affected site has passed settle polls in a row after the runbook,
+// or nothing has changed for settle polls after it, or the recovery timeout ends; then it
+// stops the canaries, reads them back and surveys every site once more.
+func (d *drill) verify(ctx context.Context, m *measurement) error {
+	settle := max(d.sc.Intervals.Settle, 1)
+	probe := d.sc.Intervals.Probe
+	quiet := time.Duration(max(settle, 3)) * probe
+	for {
+		m.mu.Lock()
+		done, end := m.runbookFinished, m.runbookEnd
+		m.mu.Unlock()
+		now := d.clock.Now()
+		if now >= m.recoverDeadline {
+			d.tl.Note(PhaseVerify, "note", "recovery timeout reached", "", "timeout")
+			break
+		}
+		if done && m.ver.settled(d.affected, settle) && now > end {
+			break
+		}
+		m.ver.mu.Lock()
+		last, rounds := max(m.ver.lastChange, end), m.ver.rounds
+		m.ver.mu.Unlock()
+		if done && rounds > 0 && now-last >= quiet {
+			d.tl.Note(PhaseVerify, "note", "nothing changed after the runbook", "", "ok")
+			break
+		}
+		if err := d.clock.Sleep(ctx, probe); err != nil {
+			m.stopCanaries()
+			return err
+		}
+	}
+	m.ver.stop()
+	<-m.ver.done
+	m.verifyEnd = d.clock.Now()
+	m.canaries.stopAndWait()
+	m.present, m.readErr = m.canaries.readBack(ctx)
+	fps, links, err := d.finalSurvey(ctx)
+	m.finalFP, m.finalLinks = map[string][]string{}, links
+	for s, f := range fps {
+		if mm := m.mismatches(s, f); len(mm) > 0 {
+			m.finalFP[s] = mm
+		}
+	}
+	return err
+}
+
+// finalSurvey is survey, tolerant of sites that are gone: their fingerprints are empty (a
+// mismatch in every product) and their links unreadable.
+func (d *drill) finalSurvey(ctx context.Context) (map[string]map[string]string, map[string]int, error) {
+	fps := map[string]map[string]string{}
+	links := map[string]int{}
+	var mu sync.Mutex
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(pollConcurrency)
+	for _, s := range d.sites {
+		g.Go(func() error {
+			f, _ := d.fingerprintsLenient(gctx, s)
+			b, _ := d.brokenLinks(gctx, s)
+			mu.Lock()
+			fps[s], links[s] = f, b
+			mu.Unlock()
+			return nil
+		})
+	}
+	err := g.Wait()
+	if ctx.Err() != nil {
+		err = ctx.Err()
+	}
+	return fps, links, err
+}
+
+// fingerprintsLenient returns what fingerprints it can read; unreadable products are absent.
+func (d *drill) fingerprintsLenient(ctx context.Context, s string) (map[string]string, error) {
+	data := d.data()
+	data.Site = s
+	out := map[string]string{}
+	for _, p := range sortedKeys(d.stack.Products) {
+		prod := d.stack.Products[p]
+		if prod.Fingerprint == nil {
+			continue
+		}
+		if body, err := d.check(ctx, *prod.Fingerprint, data, prod.Service); err == nil {
+			out[p] = string(trimSpace(body))
+		}
+	}
+	return out, nil
+}
+
+func trimSpace(b []byte) []byte {
+	i, j := 0, len(b)
+	for i < j && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t') {
+		i++
+	}
+	for j > i && (b[j-1] == ' ' || b[j-1] == '\n' || b[j-1] == '\r' || b[j-1] == '\t') {
+		j--
+	}
+	return b[i:j]
+}

@@ -1,0 +1,361 @@
+package harness
+
+import (
+	"math"
+	"sort"
+	"time"
+
+	"github.com/drill-dev/drill/result"
+)
+
+// Sample is one verification poll of one site (or one milestone probe).
+type Sample struct {
+	At   time.Duration
+	Pass bool
+}
+
+// Observations is everything measured during a drill, from which the metrics follow. It is
+// plain data so that the arithmetic is proved on hand-made timelines.
+type Observations struct {
+	Sites          []string
+	T0             time.Duration
+	InjectEnd      time.Duration
+	End            time.Duration // end of verification
+	ProbeInterval  time.Duration
+	CanaryInterval time.Duration
+	// Named maps a site named by a fault step to the start of that step's instance.
+	Named map[string]time.Duration
+	// Samples holds each site's verification polls from t0, in time order.
+	Samples map[string][]Sample
+	// Canaries holds every canary written, per site and product, sorted by sequence.
+	Canaries map[Key][]CanaryWrite
+	// Present is the final read: the sequence numbers present per site and product; a key
+	// that is absent could not be read.
+	Present map[Key]map[int]bool
+	// Mismatches maps a site to the products whose final fingerprint differs from baseline.
+	Mismatches map[string][]string
+	// BrokenLinks maps a site to its unresolved cross-product references at the end.
+	BrokenLinks map[string]int
+	// Milestones holds each milestone's probe polls from t0, in time order.
+	Milestones map[string][]Sample
+}
+
+// Measure computes the metrics and per-site rows of DESIGN.md from observations. Problems
+// that make the drill inconclusive (a milestone already true at t0) are returned as text.
+func Measure(o Observations) (result.Metrics, []result.Site, []string) {
+	m := result.Metrics{
+		SitesTotal: len(o.Sites),
+		Resolution: result.Resolution{
+			ProbeIntervalSeconds:  o.ProbeInterval.Seconds(),
+			CanaryIntervalSeconds: o.CanaryInterval.Seconds(),
+		},
+	}
+	affected := Affected(o)
+	rows := make([]result.Site, 0, len(o.Sites))
+	var rtos []float64
+	var lastR time.Duration
+	allRecovered := true
+	for _, s := range o.Sites {
+		row := result.Site{ID: s, Affected: affected[s]}
+		_, row.Named = o.Named[s]
+		for _, p := range o.Mismatches[s] {
+			row.IntegrityMismatches = append(row.IntegrityMismatches, p)
+			m.IntegrityMismatches++
+		}
+		row.BrokenLinks = o.BrokenLinks[s]
+		m.BrokenLinks += row.BrokenLinks
+		lost, unreadable := lostWrites(o, s)
+		row.LostWrites, row.Unreadable = lost, unreadable
+		if !row.Affected {
+			m.CollateralLostWrites += lost
+			row.DowntimeSeconds = downtime(o.Samples[s], o.T0, o.End).Seconds()
+			m.CollateralDowntimeSiteSeconds += row.DowntimeSeconds
+			rows = append(rows, row)
+			continue
+		}
+		m.SitesAffected++
+		m.LostWrites += lost
+		h := hitInstant(o, s)
+		row.HitSeconds = secs(h)
+		if f, ok := firstFailure(o.Samples[s], o.T0); ok {
+			det := (f - h).Seconds()
+			row.DetectSeconds = &det
+			if m.DetectSeconds == nil || det < *m.DetectSeconds {
+				m.DetectSeconds = &det
+			}
+		}
+		if r, ok := recoveryInstant(o.Samples[s], o.InjectEnd, o.End); ok {
+			m.SitesRecovered++
+			row.RecoveredSeconds = secs(r)
+			rto := (r - h).Seconds()
+			row.RTOSeconds = &rto
+			rtos = append(rtos, rto)
+			lastR = max(lastR, r)
+		} else {
+			allRecovered = false
+			rtos = append(rtos, math.Inf(1))
+		}
+		row.Products = dataLoss(o, s, h)
+		for _, pl := range row.Products {
+			w := pl.WindowSeconds
+			if row.RPOSeconds == nil || w > *row.RPOSeconds {
+				row.RPOSeconds = &w
+			}
+			row.RPOBounded = row.RPOBounded || pl.Bounded
+		}
+		if row.RPOSeconds != nil && (m.RPOSeconds == nil || *row.RPOSeconds > *m.RPOSeconds) {
+			m.RPOSeconds = row.RPOSeconds
+		}
+		m.RPOBounded = m.RPOBounded || row.RPOBounded
+		rows = append(rows, row)
+	}
+	if m.SitesAffected > 0 {
+		sort.Float64s(rtos)
+		if allRecovered {
+			m.RTOSeconds = result.Seconds(rtos[len(rtos)-1])
+			m.IncidentSeconds = secs(lastR - o.T0)
+		}
+		m.SiteRTOP50Seconds = result.Seconds(nearestRank(rtos, 50))
+		m.SiteRTOP95Seconds = result.Seconds(nearestRank(rtos, 95))
+	}
+	m.CollateralDowntimeSeconds = unionDowntime(o, affected).Seconds()
+	var problems []string
+	m.Milestones, problems = milestones(o)
+	return m, rows, problems
+}
+
+func secs(d time.Duration) *float64 { v := d.Seconds(); return &v }
+
+// Affected is the set of sites named by a fault step plus every site whose probes failed
+// between t0 and one probe interval after the inject window.
+func Affected(o Observations) map[string]bool {
+	out := map[string]bool{}
+	for s := range o.Named {
+		out[s] = true
+	}
+	until := o.InjectEnd + o.ProbeInterval
+	for s, ss := range o.Samples {
+		for _, x := range ss {
+			if x.At >= o.T0 && x.At <= until && !x.Pass {
+				out[s] = true
+				break
+			}
+		}
+	}
+	return out
+}
+
+// hitInstant is h(s): the earlier of the naming fault instance's start and the first failed
+// probe after t0.
+func hitInstant(o Observations, s string) time.Duration {
+	h, named := o.Named[s]
+	if f, ok := firstFailure(o.Samples[s], o.T0); ok && (!named || f < h) {
+		h = f
+	}
+	return h
+}
+
+func firstFailure(ss []Sample, t0 time.Duration) (time.Duration, bool) {
+	for _, x := range ss {
+		if x.At >= t0 && !x.Pass {
+			return x.At, true
+		}
+	}
+	return 0, false
+}
+
+// recoveryInstant is r(s): the start of the final passing streak, which must reach the end of
+// verification; a streak that began inside the inject window counts from the first poll after
+// it.
+func recoveryInstant(ss []Sample, injectEnd, end time.Duration) (time.Duration, bool) {
+	if len(ss) == 0 || !ss[len(ss)-1].Pass {
+		return 0, false
+	}
+	i := len(ss) - 1
+	for i > 0 && ss[i-1].Pass && ss[i-1].At > injectEnd {
+		i--
+	}
+	if ss[i].At <= injectEnd {
+		return 0, false // no poll after the inject window
+	}
+	return ss[i].At, true
+}
+
+// nearestRank returns the p-th percentile of sorted values by the nearest-rank method.
+func nearestRank(sorted []float64, p float64) float64 {
+	n := len(sorted)
+	rank := int(math.Ceil(p / 100 * float64(n)))
+	return sorted[max(rank, 1)-1]
+}
+
+// lostWrites counts a site's acknowledged canaries, of any time, missing at the end, and lists
+// the products whose canaries could not be read (all of theirs count as missing).
+func lostWrites(o Observations, s string) (int, []string) {
+	lost := 0
+	var unreadable []string
+	for k, ws := range o.Canaries {
+		if k.Site != s {
+			continue
+		}
+		present, ok := o.Present[k]
+		if !ok {
+			unreadable = append(unreadable, k.Product)
+		}
+		for _, w := range ws {
+			if w.Acked && !present[w.Seq] {
+				lost++
+			}
+		}
+	}
+	sort.Strings(unreadable)
+	return lost, unreadable
+}
+
+// dataLoss computes each product's data-loss window of site s hit at h: L is the last canary
+// acknowledged before h, S the newest canary acknowledged before h present at the end; the
+// window is ack(L) − ack(S), and when none survived ack(L) − ack(seq 0), bounded.
+func dataLoss(o Observations, s string, h time.Duration) map[string]result.ProductLoss {
+	out := map[string]result.ProductLoss{}
+	for k, ws := range o.Canaries {
+		if k.Site != s {
+			continue
+		}
+		present := o.Present[k]
+		var L, S, zero *CanaryWrite
+		lost := 0
+		for i := range ws {
+			w := &ws[i]
+			if !w.Acked {
+				continue
+			}
+			if w.Seq == 0 {
+				zero = w
+			}
+			if !present[w.Seq] {
+				lost++
+			}
+			if w.At >= h {
+				continue
+			}
+			if L == nil || w.Seq > L.Seq {
+				L = w
+			}
+			if present[w.Seq] && (S == nil || w.Seq > S.Seq) {
+				S = w
+			}
+		}
+		pl := result.ProductLoss{LostWrites: lost}
+		switch {
+		case L == nil:
+		case S != nil:
+			pl.LastAckedSeq = L.Seq
+			seq := S.Seq
+			pl.SurvivingSeq = &seq
+			pl.WindowSeconds = (L.At - S.At).Seconds()
+		default:
+			pl.LastAckedSeq = L.Seq
+			pl.Bounded = true
+			if zero != nil {
+				pl.WindowSeconds = (L.At - zero.At).Seconds()
+			}
+		}
+		out[k.Product] = pl
+	}
+	return out
+}
+
+// downtime is the time a site spent failing its polls between from and end: each failed poll
+// counts until the next poll (or end).
+func downtime(ss []Sample, from, end time.Duration) time.Duration {
+	var total time.Duration
+	for _, iv := range failingIntervals(ss, from, end) {
+		total += iv[1] - iv[0]
+	}
+	return total
+}
+
+func failingIntervals(ss []Sample, from, end time.Duration) [][2]time.Duration {
+	var out [][2]time.Duration
+	for i, x := range ss {
+		if x.At < from || x.Pass {
+			continue
+		}
+		next := end
+		if i+1 < len(ss) {
+			next = ss[i+1].At
+		}
+		if next > x.At {
+			out = append(out, [2]time.Duration{x.At, next})
+		}
+	}
+	return out
+}
+
+// unionDowntime is the wall-clock time during which any unaffected site failed.
+func unionDowntime(o Observations, affected map[string]bool) time.Duration {
+	var ivs [][2]time.Duration
+	for s, ss := range o.Samples {
+		if !affected[s] {
+			ivs = append(ivs, failingIntervals(ss, o.T0, o.End)...)
+		}
+	}
+	sort.Slice(ivs, func(i, j int) bool { return ivs[i][0] < ivs[j][0] })
+	var total, curStart, curEnd time.Duration
+	open := false
+	for _, iv := range ivs {
+		if open && iv[0] <= curEnd {
+			curEnd = max(curEnd, iv[1])
+			continue
+		}
+		if open {
+			total += curEnd - curStart
+		}
+		curStart, curEnd, open = iv[0], iv[1], true
+	}
+	if open {
+		total += curEnd - curStart
+	}
+	return total
+}
+
+// milestones returns each milestone's seconds from t0 (nil when never reached after being seen
+// false), and a problem for each one already true at t0.
+func milestones(o Observations) (map[string]*float64, []string) {
+	if len(o.Milestones) == 0 {
+		return nil, nil
+	}
+	out := map[string]*float64{}
+	var problems []string
+	for _, name := range sortedKeys(o.Milestones) {
+		ss := o.Milestones[name]
+		out[name] = nil
+		seenFalse := false
+		for i, x := range ss {
+			if x.At < o.T0 {
+				continue
+			}
+			if x.Pass && i == firstAtOrAfter(ss, o.T0) {
+				problems = append(problems, "milestone "+name+" was already true at t0: it is misdeclared")
+				break
+			}
+			if !x.Pass {
+				seenFalse = true
+				continue
+			}
+			if seenFalse {
+				out[name] = secs(x.At - o.T0)
+				break
+			}
+		}
+	}
+	return out, problems
+}
+
+func firstAtOrAfter(ss []Sample, t time.Duration) int {
+	for i, x := range ss {
+		if x.At >= t {
+			return i
+		}
+	}
+	return -1
+}

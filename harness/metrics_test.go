@@ -1,0 +1,239 @@
+package harness
+
+import (
+	"math"
+	"strings"
+	"testing"
+	"time"
+)
+
+const sec = time.Second
+
+// polls builds samples every second from start, passing where pass(at) is true.
+func polls(from, to time.Duration, pass func(at time.Duration) bool) []Sample {
+	var out []Sample
+	for at := from; at <= to; at += sec {
+		out = append(out, Sample{At: at, Pass: pass(at)})
+	}
+	return out
+}
+
+func up(time.Duration) bool { return true }
+
+// downBetween passes outside [a, b).
+func downBetween(a, b time.Duration) func(time.Duration) bool {
+	return func(at time.Duration) bool { return at < a || at >= b }
+}
+
+// acked builds canaries acknowledged every interval from 0 (seq 0 at 0) through last.
+func acked(interval time.Duration, last int) []CanaryWrite {
+	var out []CanaryWrite
+	for seq := 0; seq <= last; seq++ {
+		at := time.Duration(seq) * interval
+		out = append(out, CanaryWrite{Seq: seq, Sent: at, Acked: true, At: at})
+	}
+	return out
+}
+
+func seqs(from, to int) map[int]bool {
+	out := map[int]bool{}
+	for i := from; i <= to; i++ {
+		out[i] = true
+	}
+	return out
+}
+
+func approx(t *testing.T, name string, got *float64, want float64) {
+	t.Helper()
+	if got == nil {
+		t.Fatalf("%s = null, want %v", name, want)
+	}
+	if math.Abs(*got-want) > 1e-9 {
+		t.Fatalf("%s = %v, want %v", name, *got, want)
+	}
+}
+
+// base is a drill of three sites a, b, c with t0 at 100s, inject over by 102s, verification
+// ending at 130s, one product "p" with canaries every second from 0 to 129.
+func base() Observations {
+	o := Observations{
+		Sites: []string{"a", "b", "c"}, T0: 100 * sec, InjectEnd: 102 * sec, End: 130 * sec,
+		ProbeInterval: sec, CanaryInterval: sec,
+		Named: map[string]time.Duration{}, Samples: map[string][]Sample{},
+		Canaries: map[Key][]CanaryWrite{}, Present: map[Key]map[int]bool{},
+		Mismatches: map[string][]string{}, BrokenLinks: map[string]int{},
+	}
+	for _, s := range o.Sites {
+		o.Samples[s] = polls(100*sec, 130*sec, up)
+		o.Canaries[Key{s, "p"}] = acked(sec, 129)
+		o.Present[Key{s, "p"}] = seqs(0, 129)
+	}
+	return o
+}
+
+func TestMeasureSitesHitOneAfterAnother(t *testing.T) {
+	o := base()
+	o.Named = map[string]time.Duration{"a": 100 * sec, "b": 101 * sec}
+	o.Samples["a"] = polls(100*sec, 130*sec, downBetween(100*sec, 110*sec)) // back at 110
+	o.Samples["b"] = polls(100*sec, 130*sec, downBetween(101*sec, 121*sec)) // back at 121
+	m, rows, problems := Measure(o)
+	if len(problems) > 0 {
+		t.Fatal(problems)
+	}
+	if m.SitesAffected != 2 || m.SitesRecovered != 2 {
+		t.Fatalf("affected %d recovered %d, want 2 2", m.SitesAffected, m.SitesRecovered)
+	}
+	approx(t, "rto", m.RTOSeconds, 20)           // b: 121 − 101
+	approx(t, "p50", m.SiteRTOP50Seconds, 10)    // a: 110 − 100
+	approx(t, "p95", m.SiteRTOP95Seconds, 20)    // nearest rank of 2 values at 95% is the 2nd
+	approx(t, "incident", m.IncidentSeconds, 21) // t0 100 to last r 121
+	approx(t, "detect", m.DetectSeconds, 0)
+	if rows[2].Affected {
+		t.Fatal("site c was not hit, yet counted affected")
+	}
+}
+
+func TestMeasureSiteThatPassesThenBreaksAgainRecoversAtLastStreak(t *testing.T) {
+	o := base()
+	o.Named = map[string]time.Duration{"a": 100 * sec}
+	o.Samples["a"] = polls(100*sec, 130*sec, func(at time.Duration) bool {
+		return at < 100*sec || (at >= 105*sec && at < 108*sec) || at >= 115*sec
+	})
+	m, rows, _ := Measure(o)
+	approx(t, "rto", m.RTOSeconds, 15)
+	approx(t, "r(a)", rows[0].RecoveredSeconds, 115)
+}
+
+func TestMeasureNothingSurvivesIsBounded(t *testing.T) {
+	o := base()
+	o.Named = map[string]time.Duration{"a": 100 * sec}
+	o.Samples["a"] = polls(100*sec, 130*sec, downBetween(100*sec, 105*sec))
+	// Every canary of a, even sequence 0, is gone; writes after the hit (≥100) too.
+	o.Present[Key{"a", "p"}] = map[int]bool{}
+	m, rows, _ := Measure(o)
+	if !m.RPOBounded || !rows[0].RPOBounded {
+		t.Fatal("rpo not marked bounded")
+	}
+	approx(t, "rpo", m.RPOSeconds, 99) // ack(L = seq 99 at 99s) − ack(seq 0 at 0s)
+	if m.LostWrites != 130 {
+		t.Fatalf("lost_writes = %d, want 130", m.LostWrites)
+	}
+}
+
+func TestMeasureRestoreToAPointBeforeTheHit(t *testing.T) {
+	o := base()
+	o.Named = map[string]time.Duration{"a": 100 * sec}
+	o.Samples["a"] = polls(100*sec, 130*sec, downBetween(100*sec, 105*sec))
+	// Restored to 90s: canaries 91..99 lost; later writes after the restore (105..129) kept.
+	present := seqs(0, 90)
+	for s := 105; s <= 129; s++ {
+		present[s] = true
+	}
+	o.Present[Key{"a", "p"}] = present
+	m, rows, _ := Measure(o)
+	approx(t, "rpo", m.RPOSeconds, 9) // ack(99) − ack(90)
+	if m.RPOBounded {
+		t.Fatal("bounded, though canary 90 survived")
+	}
+	if m.LostWrites != 14 { // 91..99 and 100..104
+		t.Fatalf("lost_writes = %d, want 14", m.LostWrites)
+	}
+	if *rows[0].Products["p"].SurvivingSeq != 90 || rows[0].Products["p"].LastAckedSeq != 99 {
+		t.Fatalf("S, L = %v, %v", *rows[0].Products["p"].SurvivingSeq, rows[0].Products["p"].LastAckedSeq)
+	}
+}
+
+func TestMeasureSiteThatNeverRecovers(t *testing.T) {
+	o := base()
+	o.Named = map[string]time.Duration{"a": 100 * sec, "b": 100 * sec}
+	o.Samples["a"] = polls(100*sec, 130*sec, downBetween(100*sec, 104*sec))
+	o.Samples["b"] = polls(100*sec, 130*sec, func(time.Duration) bool { return false })
+	m, rows, _ := Measure(o)
+	if m.RTOSeconds != nil || m.IncidentSeconds != nil {
+		t.Fatalf("rto %v incident %v, want null: a site did not recover", m.RTOSeconds, m.IncidentSeconds)
+	}
+	approx(t, "p50", m.SiteRTOP50Seconds, 4)
+	if m.SiteRTOP95Seconds != nil {
+		t.Fatal("p95 should be null: the unrecovered site counts as infinite")
+	}
+	if rows[1].RecoveredSeconds != nil || m.SitesRecovered != 1 {
+		t.Fatal("b counted as recovered")
+	}
+}
+
+func TestMeasureRecoveryWithinOnePoll(t *testing.T) {
+	o := base()
+	o.Named = map[string]time.Duration{"a": 100 * sec}
+	// The fault instance starts at 100.0s; the first poll after it (103s, after the
+	// inject window) already passes: the site never looked down.
+	o.Samples["a"] = polls(100*sec, 130*sec, up)
+	m, _, _ := Measure(o)
+	approx(t, "rto", m.RTOSeconds, 3) // resolution: the first poll after the inject window
+	if m.DetectSeconds != nil {
+		t.Fatal("detect should be null: no probe saw a failure")
+	}
+}
+
+func TestMeasureUnreadableCanariesCountAsMissing(t *testing.T) {
+	o := base()
+	o.Named = map[string]time.Duration{"a": 100 * sec}
+	o.Samples["a"] = polls(100*sec, 130*sec, downBetween(100*sec, 105*sec))
+	delete(o.Present, Key{"a", "p"})
+	delete(o.Present, Key{"c", "p"}) // unaffected site: collateral
+	m, rows, _ := Measure(o)
+	if m.LostWrites != 130 || m.CollateralLostWrites != 130 {
+		t.Fatalf("lost %d collateral %d, want 130 130", m.LostWrites, m.CollateralLostWrites)
+	}
+	if len(rows[0].Unreadable) != 1 || rows[0].Unreadable[0] != "p" || len(rows[2].Unreadable) != 1 {
+		t.Fatalf("unreadable flags: %v %v", rows[0].Unreadable, rows[2].Unreadable)
+	}
+	if !m.RPOBounded {
+		t.Fatal("unreadable canaries must make the window bounded")
+	}
+}
+
+func TestMeasureMilestones(t *testing.T) {
+	o := base()
+	o.Named = map[string]time.Duration{"a": 100 * sec}
+	o.Milestones = map[string][]Sample{
+		"notified":    polls(100*sec, 130*sec, func(at time.Duration) bool { return at >= 112*sec }),
+		"never":       polls(100*sec, 130*sec, func(time.Duration) bool { return false }),
+		"misdeclared": polls(100*sec, 130*sec, up),
+	}
+	m, _, problems := Measure(o)
+	approx(t, "notified", m.Milestones["notified"], 12)
+	if m.Milestones["never"] != nil {
+		t.Fatal("a milestone never true must be null")
+	}
+	if len(problems) != 1 || !strings.Contains(problems[0], "misdeclared") {
+		t.Fatalf("problems = %v, want the misdeclared milestone", problems)
+	}
+}
+
+func TestMeasureCollateralDowntimeAndAffectedByProbes(t *testing.T) {
+	o := base()
+	o.Named = map[string]time.Duration{"a": 100 * sec}
+	o.Samples["a"] = polls(100*sec, 130*sec, downBetween(100*sec, 105*sec))
+	// b fails inside the detection window (≤ 103s): affected though not named.
+	o.Samples["b"] = polls(100*sec, 130*sec, downBetween(103*sec, 106*sec))
+	// c fails later (a whole-database restore, say): unaffected, its downtime is collateral.
+	o.Samples["c"] = polls(100*sec, 130*sec, downBetween(110*sec, 114*sec))
+	m, rows, _ := Measure(o)
+	if !rows[1].Affected || rows[1].Named {
+		t.Fatal("b should be affected by probes, not named")
+	}
+	approx(t, "b's rto", rows[1].RTOSeconds, 3) // hit at its first failed probe 103, back at 106
+	if m.CollateralDowntimeSiteSeconds != 4 || m.CollateralDowntimeSeconds != 4 {
+		t.Fatalf("collateral downtime %v / %v, want 4 / 4", m.CollateralDowntimeSiteSeconds, m.CollateralDowntimeSeconds)
+	}
+}
+
+func TestMeasureIntegrityAndLinks(t *testing.T) {
+	o := base()
+	o.Mismatches = map[string][]string{"b": {"p", "q"}}
+	o.BrokenLinks = map[string]int{"c": 3}
+	m, _, _ := Measure(o)
+	if m.IntegrityMismatches != 2 || m.BrokenLinks != 3 {
+		t.Fatalf("integrity %d links %d, want 2 3", m.IntegrityMismatches, m.BrokenLinks)
+	}
+}

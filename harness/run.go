@@ -1,0 +1,224 @@
+package harness
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/drill-dev/drill/result"
+	"github.com/drill-dev/drill/scenarios"
+)
+
+// Phase names, in order.
+const (
+	PhasePrepare  = "prepare"
+	PhaseUp       = "up"
+	PhaseSeed     = "seed"
+	PhaseProtect  = "protect"
+	PhaseBaseline = "baseline"
+	PhaseInject   = "inject"
+	PhaseRecover  = "recover"
+	PhaseVerify   = "verify"
+	PhaseMeasure  = "measure"
+	PhaseTeardown = "teardown"
+)
+
+// NewRunID returns a short random run ID.
+func NewRunID() string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// Run performs one drill: the scenario at the named size, on rt. It always returns a result
+// (verdict aborted when ctx is cancelled, inconclusive when the infrastructure failed) and
+// always tears the stack down unless WithKeep was given. The error is non-nil only when the
+// arguments are unusable (an unknown size).
+//
+// Defaults: seed 1, a real clock, no logger, no observer, teardown within 2m.
+func Run(ctx context.Context, sc *scenarios.Scenario, sizeName string, rt Runtime, opts ...Option) (*result.Result, error) {
+	cfg := defaults()
+	for _, o := range opts {
+		o(&cfg)
+	}
+	size := findSize(sc, sizeName)
+	if size == nil {
+		return nil, fmt.Errorf("scenario %s has no size %q (want %s)", sc.Name, sizeName, sizeNames(sc))
+	}
+	if cfg.clock == nil {
+		cfg.clock = NewClock()
+	}
+	started := time.Now()
+	runID := NewRunID()
+	d := newDrill(sc, size, rt, cfg, runID)
+	d.labels = Labels(runID, sc.Name, size.Name, started)
+	res := d.newResult(started)
+	cpu0 := cpuSeconds()
+
+	m := &measurement{}
+	err := d.phases(ctx, res, m)
+	d.finish(ctx, res, m, err)
+
+	td := d.clock.Now()
+	if cfg.keep {
+		d.tl.Note(PhaseTeardown, "note", "kept: the stack is still running", "", "skipped")
+	} else if terr := d.cleanup.Run(ctx, cfg.teardownTO); terr != nil {
+		res.Errors = append(res.Errors, "teardown: "+terr.Error())
+		if res.Verdict == result.Pass {
+			res.Verdict, res.Reason = result.Inconclusive, "teardown failed: "+terr.Error()
+		}
+	}
+	d.tl.Phase(PhaseTeardown, td, "ok", nil)
+	res.Phases = d.tl.Phases()
+	res.Timeline = d.tl.Events()
+	res.Run.Finished = time.Now()
+	res.Run.WallSeconds = d.clock.Now().Seconds()
+	res.Run.Repro.CPUSeconds = cpuSeconds() - cpu0
+	return res, nil
+}
+
+// Labels are the labels on every resource of a run: the run, the host, the process, its start.
+func Labels(runID, scenario, size string, started time.Time) map[string]string {
+	host, _ := os.Hostname()
+	return map[string]string{
+		"drill.run-id":   runID,
+		"drill.host":     host,
+		"drill.pid":      strconv.Itoa(os.Getpid()),
+		"drill.started":  started.UTC().Format(time.RFC3339),
+		"drill.scenario": scenario,
+		"drill.size":     size,
+	}
+}
+
+func findSize(sc *scenarios.Scenario, name string) *scenarios.Size {
+	if name == "" && len(sc.Sizes) > 0 {
+		return sc.Sizes[0]
+	}
+	for _, s := range sc.Sizes {
+		if s.Name == name {
+			return s
+		}
+	}
+	return nil
+}
+
+func sizeNames(sc *scenarios.Scenario) string {
+	var s string
+	for i, z := range sc.Sizes {
+		if i > 0 {
+			s += ", "
+		}
+		s += z.Name
+	}
+	return s
+}
+
+// phase runs fn as a named phase on the timeline.
+func (d *drill) phase(ctx context.Context, name string, fn func(context.Context) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	d.cfg.observer.Phase(name)
+	d.log.Info("phase", "phase", name)
+	start := d.clock.Now()
+	err := fn(ctx)
+	outcome := "ok"
+	switch {
+	case err == nil:
+	case ctx.Err() != nil:
+		outcome = "aborted"
+	default:
+		outcome = "failed"
+	}
+	d.tl.Phase(name, start, outcome, err)
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
+}
+
+// phases runs prepare through verify. A recover failure is recorded in m and does not stop
+// verification: the drill then measures what the failed runbook left.
+func (d *drill) phases(ctx context.Context, res *result.Result, m *measurement) error {
+	steps := []struct {
+		name string
+		fn   func(context.Context) error
+	}{
+		{PhasePrepare, func(ctx context.Context) error { return d.prepare(ctx, res) }},
+		{PhaseUp, func(ctx context.Context) error { return d.svcs.up(ctx, d.stack) }},
+		{PhaseSeed, func(ctx context.Context) error { return d.seed(ctx, m) }},
+		{PhaseProtect, d.protect},
+		{PhaseBaseline, func(ctx context.Context) error { return d.baseline(ctx, m) }},
+		{PhaseInject, func(ctx context.Context) error { return d.inject(ctx, m) }},
+	}
+	for _, s := range steps {
+		if err := d.phase(ctx, s.name, s.fn); err != nil {
+			m.stopCanaries()
+			return err
+		}
+	}
+	rerr := d.phase(ctx, PhaseRecover, func(ctx context.Context) error { return d.recover(ctx, m) })
+	if rerr != nil && ctx.Err() != nil {
+		m.stopCanaries()
+		return rerr
+	}
+	m.recoverErr = rerr
+	return d.phase(ctx, PhaseVerify, func(ctx context.Context) error { return d.verify(ctx, m) })
+}
+
+// protect runs the backup steps: the scenario's when it declares them, else the stack's.
+func (d *drill) protect(ctx context.Context) error {
+	steps := d.stack.Protect
+	if d.sc.Protect != nil {
+		steps = d.sc.Protect
+	}
+	return d.runSteps(ctx, steps, stepEnv{phase: PhaseProtect, data: d.data()})
+}
+
+// inject runs the fault steps; t0 is the start of the first.
+func (d *drill) inject(ctx context.Context, m *measurement) error {
+	d.mu.Lock()
+	d.t0 = d.clock.Now()
+	d.injected = true
+	d.mu.Unlock()
+	m.startVerifier(ctx, d)
+	err := d.runSteps(ctx, d.sc.Inject, stepEnv{phase: PhaseInject, data: d.data(), fault: true})
+	d.mu.Lock()
+	d.injEnd = d.clock.Now()
+	d.mu.Unlock()
+	if err != nil && ctx.Err() == nil {
+		return errors.Join(ErrInfrastructure, fmt.Errorf("the fault was not injected as declared: %w", err))
+	}
+	return err
+}
+
+// recover waits for the detection window to close (one probe interval after the inject
+// window), fixes the affected sites, then runs the runbook within the recovery timeout.
+func (d *drill) recover(ctx context.Context, m *measurement) error {
+	if err := d.clock.Sleep(ctx, d.sc.Intervals.Probe+time.Millisecond); err != nil {
+		return err
+	}
+	affected := m.affectedNow(d)
+	d.mu.Lock()
+	d.affected = affected
+	d.mu.Unlock()
+	d.tl.Note(PhaseRecover, "note", fmt.Sprintf("%d sites affected", len(affected)), "", "ok")
+	rctx, cancel := context.WithTimeout(ctx, d.sc.RecoveryTimeout)
+	defer cancel()
+	m.recoverDeadline = d.t0 + d.sc.RecoveryTimeout
+	err := d.runSteps(rctx, d.sc.Recover, stepEnv{phase: PhaseRecover, data: d.data()})
+	m.runbookDone(d.clock.Now())
+	if err != nil && ctx.Err() == nil && rctx.Err() != nil {
+		return fmt.Errorf("runbook did not finish within the recovery timeout %s: %w", d.sc.RecoveryTimeout, err)
+	}
+	return err
+}
+
+func cpuSeconds() float64 {
+	return processCPU()
+}

@@ -1,0 +1,331 @@
+package harness
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/drill-dev/drill/scenarios"
+	"golang.org/x/sync/errgroup"
+)
+
+// stepEnv is where a step runs: its phase and template data.
+type stepEnv struct {
+	phase string
+	data  scenarios.TemplateData
+	// fault is set in inject: the sites a foreach names are recorded as hit.
+	fault bool
+	// prefix names the enclosing action in event names.
+	prefix string
+}
+
+// stepError is a step that failed: in recover it fails the drill, elsewhere it makes it
+// inconclusive.
+type stepError struct {
+	step string
+	site string
+	err  error
+}
+
+func (e *stepError) Error() string {
+	if e.site != "" {
+		return fmt.Sprintf("step %s [site %s]: %v", e.step, e.site, e.err)
+	}
+	return fmt.Sprintf("step %s: %v", e.step, e.err)
+}
+
+func (e *stepError) Unwrap() error { return e.err }
+
+// runSteps runs steps in order and stops at the first failure.
+func (d *drill) runSteps(ctx context.Context, steps []*scenarios.Step, env stepEnv) error {
+	for _, st := range steps {
+		if err := d.runStep(ctx, st, env); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// stepName is a step's label on the timeline.
+func stepName(st *scenarios.Step, prefix string) string {
+	name := st.Name
+	if name == "" {
+		switch st.Kind {
+		case scenarios.KindAction:
+			name = st.Action
+		case scenarios.KindService:
+			name = st.Service.Op + " " + st.Service.Name
+		case scenarios.KindVolume:
+			name = st.Volume.Op + " volume " + st.Volume.Name
+		case scenarios.KindSleep:
+			name = "sleep " + st.Sleep.String()
+		default:
+			name = st.Kind
+		}
+	}
+	if prefix != "" {
+		return prefix + "/" + name
+	}
+	return name
+}
+
+// runStep runs one step, fanning out over sites when it has a foreach.
+func (d *drill) runStep(ctx context.Context, st *scenarios.Step, env stepEnv) error {
+	name := stepName(st, env.prefix)
+	if st.Foreach == nil {
+		span := d.tl.Begin(env.phase, "step", name, env.data.Site)
+		attempt, out, err := d.attempts(ctx, st, env)
+		d.endSpan(span, env.phase, err, attempt, out)
+		if err != nil {
+			return &stepError{step: name, site: env.data.Site, err: err}
+		}
+		return nil
+	}
+	sites := d.chooseSites(st.Foreach)
+	env.data.Sites = sites
+	d.cfg.observer.Instances(name, len(sites))
+	span := d.tl.Begin(env.phase, "step", name, "")
+	limit := max(st.Concurrency, 1)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(limit)
+	var mu sync.Mutex
+	var errs []error
+	for _, site := range sites {
+		if gctx.Err() != nil {
+			break
+		}
+		g.Go(func() error {
+			ienv := env
+			ienv.data.Site = site
+			is := d.tl.Begin(env.phase, "instance", name, site)
+			if env.fault {
+				d.markNamed(site, d.clock.Now())
+			}
+			attempt, out, err := d.attempts(gctx, st, ienv)
+			d.endSpan(is, env.phase, err, attempt, out)
+			if err != nil {
+				mu.Lock()
+				errs = append(errs, &stepError{step: name, site: site, err: err})
+				mu.Unlock()
+				return err
+			}
+			return nil
+		})
+	}
+	_ = g.Wait()
+	err := errors.Join(errs...)
+	if err == nil && ctx.Err() != nil {
+		err = ctx.Err()
+	}
+	d.endSpan(span, env.phase, err, 0, "")
+	return err
+}
+
+// endSpan records a span's outcome and tells the observer.
+func (d *drill) endSpan(span *Span, phase string, err error, attempt int, out string) {
+	outcome := "ok"
+	switch {
+	case err == nil:
+	case errors.Is(err, context.DeadlineExceeded):
+		outcome = "timeout"
+	case errors.Is(err, context.Canceled):
+		outcome = "aborted"
+	default:
+		outcome = "failed"
+		out = strings.TrimSpace(out + "\n" + err.Error())
+	}
+	ev := span.End(outcome, attempt, d.redact(out))
+	d.cfg.observer.Event(phase, ev.Kind, ev.Name, ev.Site, outcome)
+}
+
+// attempts runs a step with its timeout, retrying as declared. It returns the number of the
+// last attempt (1-based) and its output.
+func (d *drill) attempts(ctx context.Context, st *scenarios.Step, env stepEnv) (int, string, error) {
+	var out string
+	var err error
+	for attempt := 1; attempt <= st.Retries+1; attempt++ {
+		actx, cancel := ctx, context.CancelFunc(func() {})
+		if st.Timeout > 0 {
+			actx, cancel = context.WithTimeout(ctx, st.Timeout)
+		}
+		out, err = d.do(actx, st, env)
+		if err != nil && actx.Err() == context.DeadlineExceeded && ctx.Err() == nil {
+			err = fmt.Errorf("timed out after %s: %w", st.Timeout, context.DeadlineExceeded)
+		}
+		cancel()
+		if err == nil || ctx.Err() != nil {
+			return attempt, out, err
+		}
+		d.log.Info("step attempt failed", "phase", env.phase, "step", stepName(st, env.prefix), "site", env.data.Site, "attempt", attempt, "err", err)
+	}
+	return st.Retries + 1, out, err
+}
+
+// do performs a step once.
+func (d *drill) do(ctx context.Context, st *scenarios.Step, env stepEnv) (string, error) {
+	switch st.Kind {
+	case scenarios.KindExec:
+		out, err := d.execCall(ctx, st.Exec, env.data, "")
+		return string(out), err
+	case scenarios.KindRun:
+		return d.runOnce(ctx, st.Run, env.data)
+	case scenarios.KindHTTP:
+		out, _, err := d.httpCall(ctx, st.HTTP, env.data, "", nil)
+		return string(out), err
+	case scenarios.KindSQL:
+		return "", d.sqlExec(ctx, st.SQL, env.data)
+	case scenarios.KindWait:
+		w := st.Wait
+		return "", d.poll(ctx, w.Probe, env.data, "", w.Timeout, w.Interval)
+	case scenarios.KindSleep:
+		return "", d.clock.Sleep(ctx, st.Sleep)
+	case scenarios.KindService:
+		return "", d.serviceOp(ctx, st.Service)
+	case scenarios.KindVolume:
+		return "", d.volumeOp(ctx, st.Volume)
+	case scenarios.KindAction:
+		return "", d.action(ctx, st, env)
+	}
+	return "", fmt.Errorf("unknown step kind %q", st.Kind)
+}
+
+// action runs a stack action with its arguments rendered in the caller's template data.
+func (d *drill) action(ctx context.Context, st *scenarios.Step, env stepEnv) error {
+	a, ok := d.stack.Actions[st.Action]
+	if !ok {
+		return fmt.Errorf("unknown action %s", st.Action)
+	}
+	args := map[string]any{}
+	for k, v := range a.Params {
+		args[k] = v
+	}
+	for k, v := range st.With {
+		r, err := renderArg(v, env.data)
+		if err != nil {
+			return fmt.Errorf("with.%s: %w", k, err)
+		}
+		args[k] = r
+	}
+	inner := env
+	inner.data.Args = args
+	inner.fault = false
+	inner.prefix = stepName(st, env.prefix)
+	return d.runSteps(ctx, a.Steps, inner)
+}
+
+// renderArg renders an action argument: strings as templates (a lone list stays a list),
+// lists element by element.
+func renderArg(v any, data scenarios.TemplateData) (any, error) {
+	switch x := v.(type) {
+	case string:
+		return scenarios.RenderArg(x, data)
+	case []any:
+		out := make([]string, 0, len(x))
+		for _, e := range x {
+			r, err := scenarios.Render(fmt.Sprint(e), data)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, r)
+		}
+		return out, nil
+	case []string:
+		out := make([]string, 0, len(x))
+		for _, e := range x {
+			r, err := scenarios.Render(e, data)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, r)
+		}
+		return out, nil
+	}
+	return v, nil
+}
+
+// sqlExec runs a statement against a service's database.
+func (d *drill) sqlExec(ctx context.Context, c *scenarios.SQLCall, data scenarios.TemplateData) error {
+	q, err := scenarios.Render(c.Query, data)
+	if err != nil {
+		return err
+	}
+	conn, err := d.sqlConnect(ctx, c.Service, c.Database)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	_, err = conn.Exec(ctx, q)
+	return err
+}
+
+// runOnce runs a one-shot container on the run's network.
+func (d *drill) runOnce(ctx context.Context, r *scenarios.RunCall, data scenarios.TemplateData) (string, error) {
+	cmd := make([]string, len(r.Command))
+	for i, a := range r.Command {
+		s, err := scenarios.Render(a, data)
+		if err != nil {
+			return "", err
+		}
+		cmd[i] = s
+	}
+	env := map[string]string{}
+	for k, v := range r.Env {
+		s, err := scenarios.Render(v, data)
+		if err != nil {
+			return "", err
+		}
+		env[k] = s
+	}
+	vols := map[string]string{}
+	for vol, path := range r.Volumes {
+		name, err := d.svcs.ensureVolume(ctx, vol)
+		if err != nil {
+			return "", err
+		}
+		vols[name] = path
+	}
+	spec := ContainerSpec{
+		Name:    fmt.Sprintf("%s-run-%d", d.prefix, d.nextRun()),
+		Image:   r.Image,
+		Command: cmd,
+		Env:     env,
+		User:    r.User,
+		Network: d.network,
+		Volumes: vols,
+		Labels:  d.labels,
+		Init:    true,
+	}
+	res, err := d.rt.RunOnce(ctx, spec)
+	if err != nil {
+		return string(res.Output), fmt.Errorf("run %s: %w", r.Image, err)
+	}
+	if res.ExitCode != 0 {
+		return string(res.Output), fmt.Errorf("run %s: exit %d", r.Image, res.ExitCode)
+	}
+	return string(res.Output), nil
+}
+
+// stopTimeout is how long a stop waits before the engine kills.
+const stopTimeout = 10 * time.Second
+
+// chooseSites resolves a foreach against the drill's sites and the affected set (known once
+// the detection window has closed).
+func (d *drill) chooseSites(f *scenarios.Foreach) []string {
+	d.mu.Lock()
+	all, affected := d.sites, d.affected
+	d.mu.Unlock()
+	in := map[string]bool{}
+	for _, s := range affected {
+		in[s] = true
+	}
+	var unaffected []string
+	for _, s := range all {
+		if !in[s] {
+			unaffected = append(unaffected, s)
+		}
+	}
+	return scenarios.ChooseSites(f, all, affected, unaffected, d.cfg.seed)
+}

@@ -1,0 +1,199 @@
+package harness
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+)
+
+// pollConcurrency bounds the per-site probe requests in flight during a poll round.
+const pollConcurrency = 16
+
+// verifier polls every site (health in every product; fingerprints and links once healthy)
+// and every milestone, once per probe interval from t0 until stopped.
+type verifier struct {
+	d          *drill
+	m          *measurement
+	mu         sync.Mutex
+	samples    map[string][]Sample
+	milestones map[string][]Sample
+	verified   map[string]bool // fingerprints and links checked since the site was last unhealthy
+	lastChange time.Duration
+	rounds     int
+	stop       context.CancelFunc
+	done       chan struct{}
+}
+
+func (v *verifier) run(ctx context.Context) {
+	defer close(v.done)
+	interval := v.d.sc.Intervals.Probe
+	for {
+		v.round(ctx)
+		if v.d.clock.Sleep(ctx, interval) != nil {
+			return
+		}
+	}
+}
+
+// round polls every site and milestone once, all stamped with the round's start.
+func (v *verifier) round(ctx context.Context) {
+	at := v.d.clock.Now()
+	pass := make(map[string]bool, len(v.d.sites))
+	var mu sync.Mutex
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(pollConcurrency)
+	for _, s := range v.d.sites {
+		g.Go(func() error {
+			ok := v.site(gctx, s)
+			mu.Lock()
+			pass[s] = ok
+			mu.Unlock()
+			return nil
+		})
+	}
+	_ = g.Wait()
+	ms := map[string]bool{}
+	data := v.d.data()
+	for _, p := range v.d.sc.Milestones {
+		_, err := v.d.check(ctx, *p, data, "")
+		ms[p.Name] = err == nil
+	}
+	if ctx.Err() != nil {
+		return // an interrupted round is not a measurement
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.rounds++
+	for s, ok := range pass {
+		prev := v.samples[s]
+		if len(prev) > 0 && prev[len(prev)-1].Pass != ok {
+			v.lastChange = at
+		}
+		v.samples[s] = append(prev, Sample{At: at, Pass: ok})
+	}
+	for name, ok := range ms {
+		prev := v.milestones[name]
+		if len(prev) > 0 && prev[len(prev)-1].Pass != ok {
+			v.lastChange = at
+		}
+		v.milestones[name] = append(prev, Sample{At: at, Pass: ok})
+	}
+}
+
+// site polls one site: healthy in every product, then (once per healthy streak) fingerprints
+// equal to the baseline and no more broken links than at baseline.
+func (v *verifier) site(ctx context.Context, s string) bool {
+	data := v.d.data()
+	data.Site = s
+	for _, p := range sortedKeys(v.d.stack.Products) {
+		prod := v.d.stack.Products[p]
+		if _, err := v.d.check(ctx, *prod.Health, data, prod.Service); err != nil {
+			v.setVerified(s, false)
+			return false
+		}
+	}
+	if v.isVerified(s) {
+		return true
+	}
+	fps, err := v.d.fingerprints(ctx, s)
+	if err != nil || !v.m.sameAsBaseline(s, fps) {
+		return false
+	}
+	broken, err := v.d.brokenLinks(ctx, s)
+	if err != nil || broken > v.m.baseLinks[s] {
+		return false
+	}
+	v.setVerified(s, true)
+	return true
+}
+
+func (v *verifier) isVerified(s string) bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.verified[s]
+}
+
+func (v *verifier) setVerified(s string, ok bool) {
+	v.mu.Lock()
+	v.verified[s] = ok
+	v.mu.Unlock()
+}
+
+// settled reports whether every site in sites passed its last n polls.
+func (v *verifier) settled(sites []string, n int) bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	for _, s := range sites {
+		ss := v.samples[s]
+		if len(ss) < n {
+			return false
+		}
+		for _, x := range ss[len(ss)-n:] {
+			if !x.Pass {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// failingSince returns the sites that failed a poll at or after from.
+func (v *verifier) failingSince(from time.Duration) []string {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	var out []string
+	for _, s := range v.d.sites {
+		for _, x := range v.samples[s] {
+			if x.At >= from && !x.Pass {
+				out = append(out, s)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// fingerprints returns a site's fingerprint in every product.
+func (d *drill) fingerprints(ctx context.Context, s string) (map[string]string, error) {
+	data := d.data()
+	data.Site = s
+	out := map[string]string{}
+	for _, p := range sortedKeys(d.stack.Products) {
+		prod := d.stack.Products[p]
+		if prod.Fingerprint == nil {
+			continue
+		}
+		body, err := d.check(ctx, *prod.Fingerprint, data, prod.Service)
+		if err != nil {
+			return nil, fmt.Errorf("fingerprint %s/%s: %w", s, p, err)
+		}
+		out[p] = strings.TrimSpace(string(body))
+	}
+	return out, nil
+}
+
+// brokenLinks sums a site's unresolved cross-product references over the stack's link checks.
+func (d *drill) brokenLinks(ctx context.Context, s string) (int, error) {
+	data := d.data()
+	data.Site = s
+	total := 0
+	for _, name := range sortedKeys(d.stack.Links) {
+		body, err := d.check(ctx, *d.stack.Links[name], data, "")
+		if err != nil {
+			return 0, fmt.Errorf("links %s of %s: %w", name, s, err)
+		}
+		var ans struct {
+			Broken int `json:"broken"`
+		}
+		if err := json.Unmarshal(body, &ans); err != nil {
+			return 0, fmt.Errorf("links %s of %s: %w", name, s, err)
+		}
+		total += ans.Broken
+	}
+	return total, nil
+}
