@@ -17,6 +17,8 @@ type state struct {
 	Signals <-chan os.Signal
 	// IsTerminal reports whether Stdout is a terminal (for progress bars).
 	IsTerminal bool
+	// Exit ends the process at once (a second interrupt); tests replace it.
+	Exit func(code int)
 }
 
 // osState is the state of a real process.
@@ -31,5 +33,6 @@ func osState() *state {
 		Getenv:     os.Getenv,
 		Signals:    sig,
 		IsTerminal: tty,
+		Exit:       os.Exit,
 	}
 }

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/drill-dev/drill/scenarios"
+)
+
+// printPlan prints what a drill would do, with templates rendered, and starts nothing. Site IDs
+// are known only after seeding, so sites are shown by position.
+func printPlan(st *state, c cell, seed int64) {
+	sc := c.sc
+	size, _ := sc.Size(c.size)
+	w := st.Stdout
+	fmt.Fprintf(w, "drill %s [%s] (stack %s, seed %d)\n", sc.Name, size.Name, sc.Stack.Name, seed)
+	fmt.Fprintf(w, "  size: %s\n", params(size.Params))
+	fmt.Fprintln(w, "  services (start order):")
+	for _, name := range sc.Stack.Order {
+		svc := sc.Stack.Services[name]
+		deps := ""
+		if len(svc.DependsOn) > 0 {
+			deps = " after " + strings.Join(svc.DependsOn, ", ")
+		}
+		fmt.Fprintf(w, "    %-10s %s%s\n", name, svc.Image, deps)
+	}
+	sites := make([]string, size.Sites)
+	for i := range sites {
+		sites[i] = fmt.Sprintf("site#%d", i+1)
+	}
+	data := scenarios.TemplateData{Sites: sites, Size: size.Params, Run: "<run>", Seed: seed}
+	printSteps(st, "protect", protectSteps(sc), data, sites, nil)
+	var named []string
+	printSteps(st, "inject", sc.Inject, data, sites, &named)
+	fmt.Fprintf(st.Stdout, "  affected: at least %d sites named by the faults, plus any whose probes fail\n", len(named))
+	printSteps(st, "recover", sc.Recover, data, named, nil)
+	fmt.Fprintf(w, "  verify: every %s, settle %d polls, recovery timeout %s\n", sc.Intervals.Probe, sc.Intervals.Settle, sc.RecoveryTimeout)
+}
+
+func protectSteps(sc *scenarios.Scenario) []*scenarios.Step {
+	if sc.Protect != nil {
+		return sc.Protect
+	}
+	return sc.Stack.Protect
+}
+
+// printSteps prints steps with their chosen sites; named collects the sites of foreach steps.
+func printSteps(st *state, phase string, steps []*scenarios.Step, data scenarios.TemplateData, affected []string, named *[]string) {
+	fmt.Fprintf(st.Stdout, "  %s:\n", phase)
+	for _, s := range steps {
+		line := describeStep(s)
+		if s.Foreach != nil {
+			chosen := scenarios.ChooseSites(s.Foreach, data.Sites, affected, nil, data.Seed)
+			if named != nil {
+				*named = append(*named, chosen...)
+			}
+			line += fmt.Sprintf(" foreach %d sites %v concurrency %d", len(chosen), chosen, max(s.Concurrency, 1))
+		}
+		fmt.Fprintf(st.Stdout, "    - %s\n", line)
+	}
+}
+
+func describeStep(s *scenarios.Step) string {
+	switch s.Kind {
+	case scenarios.KindAction:
+		var args []string
+		for k, v := range s.With {
+			args = append(args, fmt.Sprintf("%s=%v", k, v))
+		}
+		return fmt.Sprintf("action %s(%s)", s.Action, strings.Join(args, ", "))
+	case scenarios.KindService:
+		return fmt.Sprintf("service %s %s", s.Service.Op, s.Service.Name)
+	case scenarios.KindVolume:
+		return fmt.Sprintf("volume %s %s", s.Volume.Op, s.Volume.Name)
+	case scenarios.KindSleep:
+		return "sleep " + s.Sleep.String()
+	}
+	return s.Kind
+}
+
+func params(p map[string]string) string {
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(p)) {
+		out = append(out, k+"="+p[k])
+	}
+	return strings.Join(out, " ")
+}

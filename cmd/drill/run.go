@@ -1,0 +1,300 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/drill-dev/drill/harness"
+	"github.com/drill-dev/drill/result"
+	"github.com/drill-dev/drill/scenarios"
+	"github.com/spf13/cobra"
+)
+
+func init() { register(newRunCmd) }
+
+type runFlags struct {
+	sizes    []string
+	allSizes bool
+	seed     int64
+	out      string
+	keep     bool
+	dryRun   bool
+	progress string
+	reports  string
+	history  string
+	shard    string
+}
+
+func newRunCmd(st *state) *cobra.Command {
+	var f runFlags
+	cmd := &cobra.Command{
+		Use:   "run SCENARIO...",
+		Short: "Run drills: each scenario at each size asked for",
+		Long: `Run brings up the scenario's stack, seeds it, takes backups and a baseline, injects the
+faults, runs the recovery runbook, measures RTO, RPO and the rest, scores them against the
+targets and tears everything down. A scenario is a built-in name (drill list) or a path.
+
+Each drill writes result.json, its reports and the service logs to its output directory
+(default out/<scenario>-<size>-<time>/). The first Ctrl-C stops the drill, tears down and
+writes an aborted result; a second exits at once and prints the drill gc command.
+
+Exit codes: 0 pass (or a negative control that caught what it declares), 1 fail,
+2 invalid input, 3 inconclusive, 130 interrupted; the worst over all drills wins.`,
+		Example: `  drill run atlassian-2022
+  drill run atlassian-2022 --size small,medium
+  drill run atlassian-2022 whole-db-pitr --all-sizes --shard 1/3
+  drill run ./my-scenario.yaml --keep
+  drill run atlassian-2022 --dry-run`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return runDrills(cmd.Context(), st, args, f) },
+	}
+	fl := cmd.Flags()
+	fl.StringSliceVar(&f.sizes, "size", nil, "sizes to run, comma-separated (default: the scenario's first size)")
+	fl.BoolVar(&f.allSizes, "all-sizes", false, "run every size of each scenario")
+	fl.Int64Var(&f.seed, "seed", 1, "seed for site choice and seeding")
+	fl.StringVar(&f.out, "out", "", "output directory of a single drill (default out/<scenario>-<size>-<time>)")
+	fl.BoolVar(&f.keep, "keep", false, "leave the stack running afterwards and print how to reach and remove it")
+	fl.BoolVar(&f.dryRun, "dry-run", false, "print the resolved plan and start nothing")
+	fl.StringVar(&f.progress, "progress", "auto", "progress display: auto, tty, plain or none")
+	fl.StringVarP(&f.reports, "report", "r", "", "reports to write: html=PATH,junit=PATH,markdown=PATH,json=PATH (default all into the output directory)")
+	fl.StringVar(&f.history, "history", "", "history store path, or none (default $XDG_DATA_HOME/drill/history.db)")
+	fl.StringVar(&f.shard, "shard", "", "run only shard K of N of the scenario × size cells (K/N)")
+	return cmd
+}
+
+// cell is one drill to run: a scenario at a size.
+type cell struct {
+	sc   *scenarios.Scenario
+	size string
+}
+
+func runDrills(ctx context.Context, st *state, args []string, f runFlags) error {
+	if f.progress != "auto" && f.progress != "tty" && f.progress != "plain" && f.progress != "none" {
+		return withCode(exitUsage, fmt.Errorf("--progress %q: want auto, tty, plain or none", f.progress))
+	}
+	cells, err := plan(args, f)
+	if err != nil {
+		return withCode(exitUsage, err)
+	}
+	if f.out != "" && len(cells) > 1 {
+		return withCode(exitUsage, fmt.Errorf("--out names one drill's directory, but %d drills were asked for", len(cells)))
+	}
+	if f.dryRun {
+		for _, c := range cells {
+			printPlan(st, c, f.seed)
+		}
+		return nil
+	}
+	rt, err := newRuntime(ctx, st)
+	if err != nil {
+		fmt.Fprintln(st.Stderr, "drill:", err)
+		return withCode(exitInconclusive, nil)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go watchSignals(ctx, st, cancel)
+	code := exitPass
+	for _, c := range cells {
+		if ctx.Err() != nil {
+			break
+		}
+		code = worse(code, runCell(ctx, st, rt, c, f))
+	}
+	if ctx.Err() != nil {
+		code = worse(code, exitInterrupted)
+	}
+	if code == exitPass {
+		return nil
+	}
+	return withCode(code, nil)
+}
+
+// watchSignals cancels the drills on the first interrupt and exits at once on the second.
+func watchSignals(ctx context.Context, st *state, cancel context.CancelFunc) {
+	if st.Signals == nil {
+		return
+	}
+	select {
+	case <-ctx.Done():
+		return
+	case <-st.Signals:
+	}
+	fmt.Fprintln(st.Stderr, "drill: interrupted: stopping the drill and tearing down (Ctrl-C again to exit now)")
+	cancel()
+	<-st.Signals
+	fmt.Fprintln(st.Stderr, "drill: exiting now; containers may be left behind: remove them with\n  drill gc")
+	st.Exit(exitInterrupted)
+}
+
+// plan loads the scenarios and lists the cells to run, sharded when asked.
+func plan(args []string, f runFlags) ([]cell, error) {
+	var cells []cell
+	var errs []error
+	for _, a := range args {
+		sc, err := scenarios.Load(a)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		sizes := f.sizes
+		if f.allSizes {
+			sizes = nil
+			for _, s := range sc.Sizes {
+				sizes = append(sizes, s.Name)
+			}
+		}
+		if len(sizes) == 0 {
+			sizes = []string{sc.Sizes[0].Name}
+		}
+		for _, s := range sizes {
+			if _, err := sc.Size(s); err != nil {
+				errs = append(errs, fmt.Errorf("%s: no size %q (want %s)", sc.Name, s, sizeList(sc)))
+				continue
+			}
+			cells = append(cells, cell{sc, s})
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	if f.shard == "" {
+		return cells, nil
+	}
+	k, n, err := parseShard(f.shard)
+	if err != nil {
+		return nil, err
+	}
+	var mine []cell
+	for i, c := range cells {
+		if i%n == k-1 {
+			mine = append(mine, c)
+		}
+	}
+	return mine, nil
+}
+
+func parseShard(s string) (k, n int, err error) {
+	if _, err := fmt.Sscanf(s, "%d/%d", &k, &n); err != nil || n < 1 || k < 1 || k > n {
+		return 0, 0, fmt.Errorf("--shard %q: want K/N with 1 ≤ K ≤ N", s)
+	}
+	return k, n, nil
+}
+
+func sizeList(sc *scenarios.Scenario) string {
+	var names []string
+	for _, s := range sc.Sizes {
+		names = append(names, s.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
+// runCell runs one drill, writes its result and reports, and returns its exit code.
+func runCell(ctx context.Context, st *state, rt harness.Runtime, c cell, f runFlags) int {
+	dir := f.out
+	if dir == "" {
+		dir = filepath.Join("out", fmt.Sprintf("%s-%s-%s", c.sc.Name, c.size, time.Now().Format("20060102-150405")))
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		fmt.Fprintln(st.Stderr, "drill:", err)
+		return exitInconclusive
+	}
+	logf, err := os.Create(filepath.Join(dir, "drill.log"))
+	if err != nil {
+		fmt.Fprintln(st.Stderr, "drill:", err)
+		return exitInconclusive
+	}
+	defer logf.Close()
+	log := slog.New(slog.NewTextHandler(logf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	label := c.sc.Name + "[" + c.size + "]"
+	obs, done := progressFor(st, f.progress, label)
+	opts := []harness.Option{
+		harness.WithLogger(log), harness.WithSeed(f.seed), harness.WithOutDir(dir),
+		harness.WithObserver(obs), harness.WithVersion(drillVersion()), harness.WithShard(f.shard),
+		harness.WithCommand("drill " + strings.Join(os.Args[1:], " ")),
+	}
+	if f.keep {
+		opts = append(opts, harness.WithKeep())
+	}
+	res, err := harness.Run(ctx, c.sc, c.size, rt, opts...)
+	done()
+	if err != nil {
+		fmt.Fprintln(st.Stderr, "drill:", err)
+		return exitUsage
+	}
+	path := filepath.Join(dir, "result.json")
+	if err := writeJSON(path, res); err != nil {
+		fmt.Fprintln(st.Stderr, "drill: write result:", err)
+		return exitInconclusive
+	}
+	fmt.Fprintf(st.Stdout, "%s: %s — %s\n", label, strings.ToUpper(string(res.Verdict)), res.Reason)
+	writeReports(st, res, dir, f)
+	fmt.Fprintf(st.Stdout, "result: %s\n", path)
+	return verdictCode(res)
+}
+
+// verdictCode maps a verdict to drill's exit code; a negative control that caught what it
+// declares exits 0.
+func verdictCode(res *result.Result) int {
+	switch res.Verdict {
+	case result.Pass:
+		if res.Expect != nil && !res.Expected {
+			return exitFail
+		}
+		return exitPass
+	case result.Fail:
+		if res.Expected {
+			return exitPass
+		}
+		return exitFail
+	case result.Aborted:
+		return exitInterrupted
+	}
+	return exitInconclusive
+}
+
+// writeJSON writes v atomically: to a temporary file renamed into place.
+func writeJSON(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".result-*.json")
+	if err != nil {
+		return err
+	}
+	if _, err := tmp.Write(append(b, '\n')); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// progressFor picks the progress display; done finishes it.
+func progressFor(st *state, mode, label string) (harness.Observer, func()) {
+	if mode == "auto" {
+		mode = "plain"
+		if st.IsTerminal && st.Getenv("CI") == "" {
+			mode = "tty"
+		}
+	}
+	switch mode {
+	case "tty":
+		b := newBarProgress(st.Stderr, label)
+		return b, b.wait
+	case "plain":
+		return &plainProgress{w: st.Stderr, start: time.Now(), label: label}, func() {}
+	}
+	return nopProgress{}, func() {}
+}
