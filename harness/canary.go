@@ -7,7 +7,6 @@ import (
 	"sort"
 	"sync"
 	"time"
-
 )
 
 // Key names one site in one product.
