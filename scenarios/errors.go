@@ -98,3 +98,16 @@ func (es Errors) sort() Errors {
 	}
 	return out
 }
+
+// maxErrors is the most errors one load reports; the rest are counted in a last line.
+const maxErrors = 200
+
+// capped keeps the first max errors and says how many more there were.
+func (es Errors) capped(max int) Errors {
+	if len(es) <= max {
+		return es
+	}
+	last := es[max-1]
+	more := &Error{Pos: Pos{File: last.Pos.File}, Msg: fmt.Sprintf("too many errors: %d more not shown", len(es)-max)}
+	return append(es[:max:max], more)
+}

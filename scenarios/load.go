@@ -7,6 +7,7 @@ import (
 	"maps"
 	"os"
 	"path"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -79,6 +80,21 @@ func LoadDocument(ref string, opts ...Option) (*Document, error) {
 	return load(src, o)
 }
 
+// LoadBytes loads and validates a file of either kind from memory; name stands for its path
+// in messages and for resolving a relative stack reference. Data larger than MaxFileSize is
+// refused.
+func LoadBytes(name string, data []byte, opts ...Option) (*Document, error) {
+	o := newOptions(opts)
+	if len(data) > MaxFileSize {
+		return nil, Errors{{Pos: Pos{File: name}, Msg: fmt.Sprintf("file is larger than %d MiB, the limit for scenario and stack files", MaxFileSize>>20)}}
+	}
+	dir, err := filepath.Abs(filepath.Dir(name))
+	if err != nil {
+		dir = filepath.Dir(name)
+	}
+	return load(&source{name: name, dir: dir, data: data}, o)
+}
+
 // open finds ref on disk or in the catalogue.
 func open(ref string, o *options) (*source, error) {
 	if isPath(ref) {
@@ -141,14 +157,14 @@ func load(src *source, o *options) (*Document, error) {
 		if doc.Stack != nil {
 			doc.Stack.File = src.name
 		}
-		w.errs = append(w.errs, checkTemplates(w.tmpls, nil)...)
+		w.errs = append(w.errs, checkTemplates(w.tmpls, nil, "")...)
 	case "Scenario":
 		doc.Scenario = loadScenario(w, root, src, o)
 	default:
 		return nil, w.errs.sort()
 	}
 	if len(w.errs) > 0 {
-		return nil, w.errs.sort()
+		return nil, w.errs.sort().capped(maxErrors)
 	}
 	return doc, nil
 }
@@ -185,10 +201,10 @@ func loadScenario(w *walker, root *yaml.Node, src *source, o *options) *Scenario
 	if v, _ := f.get("stack"); v != nil {
 		sc.StackRef = w.derefQuiet(v).Value
 	}
-	w.errs = append(w.errs, checkTemplates(w.tmpls, sc.Sizes)...)
+	w.errs = append(w.errs, checkTemplates(w.tmpls, sc.Sizes, "")...)
 	if st != nil {
 		// The stack's own templates name size parameters that this scenario must have.
-		w.errs = append(w.errs, checkTemplates(st.templates, sc.Sizes)...)
+		w.errs = append(w.errs, checkTemplates(st.templates, sc.Sizes, src.name)...)
 		sc.Stack = st.withOverrides(sc.Overrides, sc.Protect)
 	}
 	return sc

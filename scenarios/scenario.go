@@ -241,8 +241,8 @@ func (d *decoder) projectTo(n *yaml.Node, path string) map[string]float64 {
 	out := map[string]float64{}
 	for _, k := range projectKeys {
 		if v, p := f.get(k); v != nil {
-			x := d.number(v, p)
-			if x <= 0 {
+			x, ok := d.number(v, p)
+			if ok && x <= 0 {
 				d.errorf(d.derefQuiet(v), p, "must be more than 0")
 			}
 			out[k] = x

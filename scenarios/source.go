@@ -23,6 +23,35 @@ const MaxFileSize = 4 << 20
 // pre-scan lets through to the YAML parser; drill's own files nest about eight levels.
 const maxDepth = 100
 
+// maxAliases is the most alias uses (*name) a file may hold; drill's own files use a few.
+const maxAliases = 10000
+
+// aliases counts the alias uses in data (a "*" at the start of a token followed by a name
+// character) and returns the line where the count passed maxAliases.
+func aliases(data []byte) (line, n int) {
+	line = 1
+	for i, c := range data {
+		if c == '\n' {
+			line++
+			continue
+		}
+		if c != '*' || i+1 >= len(data) || !isAnchorChar(data[i+1]) {
+			continue
+		}
+		if i > 0 && !bytes.ContainsRune([]byte(" \t[{,:-\n"), rune(data[i-1])) {
+			continue
+		}
+		if n++; n > maxAliases {
+			return line, n
+		}
+	}
+	return 0, n
+}
+
+func isAnchorChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
+}
+
 // source is one file's bytes and where they came from.
 type source struct {
 	name    string // for messages: the path as given, or builtin:PATH
@@ -108,6 +137,9 @@ func parseSource(src *source) (*yaml.Node, error) {
 	if line, depth := nesting(data); depth > maxDepth {
 		return nil, Errors{{Pos: Pos{File: src.name, Line: line}, Msg: fmt.Sprintf("nesting deeper than %d levels", maxDepth)}}
 	}
+	if line, n := aliases(data); n > maxAliases {
+		return nil, Errors{{Pos: Pos{File: src.name, Line: line}, Msg: fmt.Sprintf("more than %d aliases (*name)", maxAliases)}}
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
@@ -173,8 +205,9 @@ func nesting(data []byte) (line, depth int) {
 				indents = append(indents, indent+i+2)
 			}
 		}
-		flow = scanFlow(body, flow)
-		if d := len(indents) + flow; d > maxd {
+		var peak int
+		flow, peak = scanFlow(body, flow)
+		if d := len(indents) + peak; d > maxd {
 			maxd = d
 			if d > maxDepth {
 				return ln, d
@@ -185,8 +218,10 @@ func nesting(data []byte) (line, depth int) {
 	return 0, maxd
 }
 
-// scanFlow counts flow brackets on one line, skipping quoted text and comments.
-func scanFlow(b []byte, flow int) int {
+// scanFlow counts flow brackets on one line, skipping quoted text and comments; it returns the
+// depth at the end of the line and the deepest on it.
+func scanFlow(b []byte, flow int) (end, peak int) {
+	peak = flow
 	var quote byte
 	for i := 0; i < len(b); i++ {
 		c := b[i]
@@ -200,16 +235,17 @@ func scanFlow(b []byte, flow int) int {
 				quote = c
 			}
 		case c == '#' && (i == 0 || b[i-1] == ' '):
-			return flow
+			return flow, peak
 		case c == '[' || c == '{':
 			flow++
+			peak = max(peak, flow)
 		case c == ']' || c == '}':
 			if flow > 0 {
 				flow--
 			}
 		}
 	}
-	return flow
+	return flow, peak
 }
 
 // resolve joins a reference relative to a source: a path on disk, or a path in the catalogue.

@@ -308,8 +308,9 @@ func (d *decoder) foreach(n *yaml.Node, path string, affected bool) *Foreach {
 		fe.Count = d.integer(v, p, 1)
 	case sf.has("fraction"):
 		v, p := sf.get("fraction")
-		fe.Fraction = d.number(v, p)
-		if fe.Fraction <= 0 || fe.Fraction > 1 {
+		var ok bool
+		fe.Fraction, ok = d.number(v, p)
+		if ok && (fe.Fraction <= 0 || fe.Fraction > 1) {
 			d.errorf(d.derefQuiet(v), p, "fraction must be more than 0 and at most 1")
 		}
 	default:

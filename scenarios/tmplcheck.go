@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"text/template"
@@ -33,6 +34,7 @@ type sizeParams struct {
 	all     map[string]bool
 	missing map[string][]string
 	names   []string
+	of      string // ", the parameters of scenario FILE's sizes" for a stack's templates
 }
 
 func newSizeParams(sizes []*Size) sizeParams {
@@ -40,8 +42,11 @@ func newSizeParams(sizes []*Size) sizeParams {
 		return sizeParams{}
 	}
 	sp := sizeParams{known: true, all: map[string]bool{}, missing: map[string][]string{}}
-	count := map[string]int{}
+	count := map[string]int{"sites": len(sizes)} // a size without sites is reported on its own
 	for _, s := range sizes {
+		if _, ok := s.Params["sites"]; ok {
+			count["sites"]--
+		}
 		for p := range s.Params {
 			count[p]++
 		}
@@ -66,9 +71,7 @@ func newSizeParams(sizes []*Size) sizeParams {
 func checkTemplate(r tmplRef, sp sizeParams) []string {
 	t, err := template.New("t").Funcs(Funcs).Parse(r.text)
 	if err != nil {
-		msg := err.Error()
-		msg = strings.TrimPrefix(msg, "template: t:")
-		return []string{"template: " + msg}
+		return []string{"template: " + parseMessage(err, strings.Contains(r.text, "\n"))}
 	}
 	c := &tmplChecker{ctx: r.ctx, sp: sp}
 	for _, tt := range t.Templates() {
@@ -78,6 +81,21 @@ func checkTemplate(r tmplRef, sp sizeParams) []string {
 	}
 	return c.msgs
 }
+
+// parseMessage shortens text/template's "template: t:3: unclosed action" to "unclosed action",
+// keeping the line ("line 3: ...") for templates of several lines.
+func parseMessage(err error, multiline bool) string {
+	m := parseErrRE.FindStringSubmatch(err.Error())
+	if m == nil {
+		return err.Error()
+	}
+	if multiline {
+		return "line " + m[1] + ": " + m[2]
+	}
+	return m[2]
+}
+
+var parseErrRE = regexp.MustCompile(`^template: t:(\d+):(?:\d+:)? ?(.*)$`)
 
 type tmplChecker struct {
 	ctx  tmplCtx
@@ -169,7 +187,7 @@ func (c *tmplChecker) field(id []string) {
 		if miss, ok := c.sp.missing[id[1]]; ok {
 			c.errorf(".Size.%s is not a parameter of every size (missing in %s)", id[1], strings.Join(miss, ", "))
 		} else if !c.sp.all[id[1]] {
-			c.errorf("unknown size parameter .Size.%s (want %s)", id[1], choices(c.sp.names))
+			c.errorf("unknown size parameter .Size.%s (want %s%s)", id[1], choices(c.sp.names), c.sp.of)
 		}
 	case "Args":
 		if !c.ctx.inAction {
@@ -184,9 +202,13 @@ func (c *tmplChecker) field(id []string) {
 	}
 }
 
-// checkTemplates checks every recorded template against the sizes (nil: any parameter).
-func checkTemplates(refs []tmplRef, sizes []*Size) Errors {
+// checkTemplates checks every recorded template against the sizes (nil: any parameter); of
+// names the scenario whose sizes they are when the templates are a stack's.
+func checkTemplates(refs []tmplRef, sizes []*Size, of string) Errors {
 	sp := newSizeParams(sizes)
+	if of != "" {
+		sp.of = ": the parameters of the sizes of " + of
+	}
 	var errs Errors
 	for _, r := range refs {
 		for _, m := range checkTemplate(r, sp) {

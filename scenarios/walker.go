@@ -103,7 +103,11 @@ func (w *walker) entries(n *yaml.Node, path string) ([]entry, bool) {
 		if kn == nil {
 			return out, false
 		}
-		if kn.Kind != yaml.ScalarNode || kn.Tag == "!!merge" {
+		if kn.Tag == "!!merge" {
+			w.errorf(kn, path, "merge keys (<<) are not supported; use an alias as a whole value")
+			continue
+		}
+		if kn.Kind != yaml.ScalarNode {
 			w.errorf(kn, path, "keys must be plain strings, got %s", describe(kn))
 			continue
 		}
@@ -230,17 +234,17 @@ func (w *walker) integer(n *yaml.Node, path string, min int) int {
 	return v
 }
 
-func (w *walker) number(n *yaml.Node, path string) float64 {
+func (w *walker) number(n *yaml.Node, path string) (float64, bool) {
 	s, ok := w.scalar(n, path, "a number")
 	if !ok {
-		return 0
+		return 0, false
 	}
 	v, err := strconv.ParseFloat(s.Value, 64)
 	if err != nil || (s.Tag != "!!int" && s.Tag != "!!float") {
 		w.errorf(s, path, "want a number, got %s", describe(s))
-		return 0
+		return 0, false
 	}
-	return v
+	return v, true
 }
 
 func (w *walker) boolean(n *yaml.Node, path string) bool {
@@ -304,7 +308,12 @@ func (w *walker) duration(n *yaml.Node, path string) (d durationValue) {
 		w.errorf(s, path, "duration %s has no unit (want a number with a unit: %s, e.g. 30s, 5m, 1d12h)", s.Value, unitList)
 		return d
 	}
-	v, err := ParseDuration(s.Value)
+	text, err := expandEnv(s.Value, w.env)
+	if err != nil {
+		w.errorf(s, path, "%v", err)
+		return d
+	}
+	v, err := ParseDuration(text)
 	if err != nil {
 		w.errorf(s, path, "%v", err)
 		return d

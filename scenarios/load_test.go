@@ -1,0 +1,75 @@
+package scenarios
+
+import (
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files of testdata/invalid")
+
+// testEnv is the environment the test files see: DRILL_TEST_SET is set, nothing else is.
+func testEnv(name string) (string, bool) {
+	if name == "DRILL_TEST_SET" {
+		return "from-env", true
+	}
+	return "", false
+}
+
+func TestValidFiles(t *testing.T) {
+	files, _ := filepath.Glob("testdata/valid/*.yaml")
+	stacks, _ := filepath.Glob("testdata/stacks/*.yaml")
+	files = append(files, stacks...)
+	if len(files) < 5 {
+		t.Fatalf("only %d valid files", len(files))
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			if _, err := LoadDocument(f, WithEnv(testEnv)); err != nil {
+				t.Errorf("want valid, got:\n%v", err)
+			}
+		})
+	}
+}
+
+// TestInvalidFiles loads every file of testdata/invalid and compares the error text, one
+// error per line with positions, with NAME.golden. go test -update rewrites the goldens.
+func TestInvalidFiles(t *testing.T) {
+	files, _ := filepath.Glob("testdata/invalid/*.yaml")
+	if len(files) < 40 {
+		t.Errorf("only %d invalid files, want at least 40", len(files))
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			_, err := LoadDocument(f, WithEnv(testEnv))
+			if err == nil {
+				t.Fatal("loaded without error")
+			}
+			if !errors.Is(err, ErrInvalid) {
+				t.Errorf("error does not match ErrInvalid: %v", err)
+			}
+			var es Errors
+			if !errors.As(err, &es) || len(es) == 0 {
+				t.Errorf("error is not a non-empty Errors: %T", err)
+			}
+			got := err.Error() + "\n"
+			golden := strings.TrimSuffix(f, ".yaml") + ".golden"
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, rerr := os.ReadFile(golden)
+			if rerr != nil {
+				t.Fatalf("%v (run go test -update to create it)", rerr)
+			}
+			if got != string(want) {
+				t.Errorf("errors differ from %s\n--- got\n%s--- want\n%s", golden, got, want)
+			}
+		})
+	}
+}
