@@ -1,0 +1,138 @@
+package reports
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/drill-dev/drill/result"
+)
+
+// Dur formats seconds as a human duration: 350ms, 2.5s, 45s, 4m12s, 5m, 2h5m, 3d4h.
+func Dur(sec float64) string {
+	if sec < 0 {
+		return "-" + Dur(-sec)
+	}
+	switch {
+	case sec == 0:
+		return "0s"
+	case sec < 1:
+		return fmt.Sprintf("%.0fms", sec*1000)
+	case sec < 10:
+		return trimZero(fmt.Sprintf("%.1f", sec)) + "s"
+	case sec < 60:
+		return fmt.Sprintf("%.0fs", sec)
+	}
+	s := int64(math.Round(sec))
+	d, h, m := s/86400, s%86400/3600, s%3600/60
+	s %= 60
+	switch {
+	case d > 0:
+		return unit(d, "d") + unit(h, "h")
+	case h > 0:
+		return unit(h, "h") + unit(m, "m")
+	default:
+		return unit(m, "m") + unit(s, "s")
+	}
+}
+
+func unit(v int64, u string) string {
+	if v == 0 {
+		return ""
+	}
+	return strconv.FormatInt(v, 10) + u
+}
+
+func trimZero(s string) string {
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	return s
+}
+
+// num formats a number without needless decimals.
+func num(v float64) string {
+	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
+		return strconv.FormatInt(int64(v), 10)
+	}
+	return trimZero(strconv.FormatFloat(v, 'f', 3, 64))
+}
+
+// value formats an objective's number in its unit.
+func value(unit string, v float64) string {
+	if unit == "seconds" {
+		return Dur(v)
+	}
+	return num(v)
+}
+
+// actual formats an objective's measurement; null reads as its note, or "not measured".
+func actual(o result.Objective) string {
+	if o.Actual == nil {
+		if o.Note != "" {
+			return o.Note
+		}
+		return "not measured"
+	}
+	return value(o.Unit, *o.Actual)
+}
+
+// margin says in words how far a measurement is from its target.
+func margin(o result.Objective) string {
+	if o.Margin == nil {
+		return "—"
+	}
+	m := *o.Margin
+	switch {
+	case m > 0:
+		return value(o.Unit, m) + " to spare"
+	case m == 0:
+		return "exactly on target"
+	default:
+		return value(o.Unit, -m) + " over"
+	}
+}
+
+// label is the reader's name of an objective.
+func label(name string) string {
+	if m, ok := strings.CutPrefix(name, "milestone:"); ok {
+		return "milestone " + m
+	}
+	switch name {
+	case "rto":
+		return "RTO"
+	case "rpo":
+		return "RPO"
+	case "site-rto-p95":
+		return "site RTO p95"
+	case "projected-rto":
+		return "projected RTO"
+	}
+	return strings.ReplaceAll(name, "-", " ")
+}
+
+// drillName is how CI and the report name a drill: atlassian-2022[small].
+func drillName(r result.Result) string {
+	n := r.Run.Scenario + "[" + r.Run.Size + "]"
+	if r.Run.Shard != "" {
+		n += "{" + r.Run.Shard + "}"
+	}
+	return n
+}
+
+// verdictWord is the banner word: PASS, FAIL, EXPECTED FAIL, INCONCLUSIVE, ABORTED.
+func verdictWord(v result.Verdict, expected bool) string {
+	w := strings.ToUpper(string(v))
+	if expected {
+		w = "EXPECTED " + w
+	}
+	return w
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
