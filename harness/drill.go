@@ -194,3 +194,11 @@ func (d *drill) newResult(started time.Time) *result.Result {
 		Timeline:   []result.Event{},
 	}
 }
+
+// infraError marks err as a harness or infrastructure failure without changing its message.
+type infraError struct{ err error }
+
+func (e *infraError) Error() string   { return e.err.Error() }
+func (e *infraError) Unwrap() []error { return []error{ErrInfrastructure, e.err} }
+
+func infra(err error) error { return &infraError{err} }

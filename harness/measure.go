@@ -111,7 +111,7 @@ func (m *measurement) affectedNow(d *drill) []string {
 func (d *drill) prepare(ctx context.Context, res *result.Result) error {
 	info, err := d.rt.Info(ctx)
 	if err != nil {
-		return errors.Join(ErrInfrastructure, err)
+		return infra(err)
 	}
 	res.Run.Repro.DockerVersion = info.ServerVersion
 	res.Run.Repro.Images = map[string]string{}
@@ -126,7 +126,7 @@ func (d *drill) prepare(ctx context.Context, res *result.Result) error {
 	err = d.rt.CreateNetwork(ctx, d.network, d.labels)
 	d.cleanup.Push("network "+d.network, func(ctx context.Context) error { return d.rt.RemoveNetwork(ctx, d.network) })
 	if err != nil {
-		return errors.Join(ErrInfrastructure, fmt.Errorf("create network: %w", err))
+		return infra(fmt.Errorf("create network: %w", err))
 	}
 	return nil
 }
@@ -137,15 +137,15 @@ func (d *drill) imageID(ctx context.Context, svc *scenarios.Service) (string, er
 	if errors.Is(err, ErrImageMissing) && svc.Build != "" {
 		d.log.Info("building image", "service", svc.Name, "image", svc.Image)
 		if err := d.rt.BuildImage(ctx, svc.Image, svc.Build); err != nil {
-			return "", errors.Join(ErrInfrastructure, fmt.Errorf("build %s for %s: %w", svc.Image, svc.Name, err))
+			return "", infra(fmt.Errorf("build %s for %s: %w", svc.Image, svc.Name, err))
 		}
 		id, err = d.rt.ImageID(ctx, svc.Image)
 	}
 	if errors.Is(err, ErrImageMissing) {
-		return "", errors.Join(ErrInfrastructure, fmt.Errorf("image %s of service %s is missing and the stack gives no build context: build it with `make images` (or `drill images`)", svc.Image, svc.Name))
+		return "", infra(fmt.Errorf("image %s of service %s is missing and the stack gives no build context: build it with `make images` (or `drill images`)", svc.Image, svc.Name))
 	}
 	if err != nil {
-		return "", errors.Join(ErrInfrastructure, fmt.Errorf("image %s: %w", svc.Image, err))
+		return "", infra(fmt.Errorf("image %s: %w", svc.Image, err))
 	}
 	return id, nil
 }
@@ -154,19 +154,19 @@ func (d *drill) imageID(ctx context.Context, svc *scenarios.Service) (string, er
 func (d *drill) seed(ctx context.Context, m *measurement) error {
 	if st := d.stack.Tenants.Seed; st != nil {
 		if err := d.runStep(ctx, st, stepEnv{phase: PhaseSeed, data: d.data()}); err != nil {
-			return errors.Join(ErrInfrastructure, err)
+			return infra(err)
 		}
 	}
 	body, err := d.check(ctx, *d.stack.Tenants.List, d.data(), "")
 	if err != nil {
-		return errors.Join(ErrInfrastructure, fmt.Errorf("list sites: %w", err))
+		return infra(fmt.Errorf("list sites: %w", err))
 	}
 	var sites []string
 	if err := json.Unmarshal(body, &sites); err != nil {
-		return errors.Join(ErrInfrastructure, fmt.Errorf("list sites: want a JSON array of site IDs: %w", err))
+		return infra(fmt.Errorf("list sites: want a JSON array of site IDs: %w", err))
 	}
 	if len(sites) != d.size.Sites {
-		return errors.Join(ErrInfrastructure, fmt.Errorf("seeding made %d sites, the size asks for %d", len(sites), d.size.Sites))
+		return infra(fmt.Errorf("seeding made %d sites, the size asks for %d", len(sites), d.size.Sites))
 	}
 	d.mu.Lock()
 	d.sites = sites
@@ -175,7 +175,7 @@ func (d *drill) seed(ctx context.Context, m *measurement) error {
 	m.canaries.writeAll(ctx, 0)
 	for k, ws := range m.canaries.snapshot() {
 		if len(ws) == 0 || !ws[0].Acked {
-			return errors.Join(ErrInfrastructure, fmt.Errorf("canary 0 of site %s in %s was not acknowledged", k.Site, k.Product))
+			return infra(fmt.Errorf("canary 0 of site %s in %s was not acknowledged", k.Site, k.Product))
 		}
 	}
 	return ctx.Err()
@@ -187,13 +187,13 @@ func (d *drill) seed(ctx context.Context, m *measurement) error {
 func (d *drill) baseline(ctx context.Context, m *measurement) error {
 	fps, links, err := d.survey(ctx)
 	if err != nil {
-		return errors.Join(ErrInfrastructure, fmt.Errorf("baseline: %w", err))
+		return infra(fmt.Errorf("baseline: %w", err))
 	}
 	m.baseFP, m.baseLinks = fps, links
 	m.canaries.start(ctx)
 	for _, p := range d.sc.SteadyState {
 		if _, err := d.check(ctx, *p, d.data(), ""); err != nil {
-			return errors.Join(ErrInfrastructure, fmt.Errorf("steady-state probe %s does not pass: %w", p.Name, err))
+			return infra(fmt.Errorf("steady-state probe %s does not pass: %w", p.Name, err))
 		}
 	}
 	iv := m.canaries.interval
@@ -211,7 +211,7 @@ func (d *drill) baseline(ctx context.Context, m *measurement) error {
 			return nil
 		}
 		if d.clock.Now() > deadline {
-			return errors.Join(ErrInfrastructure, fmt.Errorf("%d site-products lack %d acknowledged canaries before the fault", short, baselineIntervals))
+			return infra(fmt.Errorf("%d site-products lack %d acknowledged canaries before the fault", short, baselineIntervals))
 		}
 		if err := d.clock.Sleep(ctx, iv); err != nil {
 			return err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -192,7 +191,7 @@ func (d *drill) inject(ctx context.Context, m *measurement) error {
 	d.injEnd = d.clock.Now()
 	d.mu.Unlock()
 	if err != nil && ctx.Err() == nil {
-		return errors.Join(ErrInfrastructure, fmt.Errorf("the fault was not injected as declared: %w", err))
+		return infra(fmt.Errorf("the fault was not injected as declared: %w", err))
 	}
 	return err
 }

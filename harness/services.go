@@ -2,7 +2,6 @@ package harness
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"sync"
@@ -143,7 +142,7 @@ func (e *notReadyError) Error() string {
 	return msg
 }
 
-func (e *notReadyError) Unwrap() error { return errors.Join(ErrInfrastructure, e.err) }
+func (e *notReadyError) Unwrap() []error { return []error{ErrInfrastructure, e.err} }
 
 // up starts every service in dependency order, independent ones in parallel: a service starts
 // as soon as all it depends on are ready.

@@ -1,0 +1,233 @@
+package harness
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// fakeRuntime runs "containers" as in-process HTTP servers: every service of the test stack is
+// served by one fakeApp. It records every resource created and removed, in order.
+type fakeRuntime struct {
+	mu      sync.Mutex
+	app     *fakeApp
+	log     []string // "create network x", "remove container y" …
+	missing map[string]bool
+	live    map[string]bool
+}
+
+func newFakeRuntime() *fakeRuntime {
+	return &fakeRuntime{app: newFakeApp(), missing: map[string]bool{}, live: map[string]bool{}}
+}
+
+func (r *fakeRuntime) record(op, name string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.log = append(r.log, op+" "+name)
+	switch {
+	case strings.HasPrefix(op, "create"):
+		r.live[name] = true
+	case strings.HasPrefix(op, "remove"):
+		delete(r.live, name)
+	}
+}
+
+func (r *fakeRuntime) leftovers() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []string
+	for n := range r.live {
+		out = append(out, n)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func (r *fakeRuntime) Info(context.Context) (Info, error) {
+	return Info{ServerVersion: "fake", CPUs: 2}, nil
+}
+
+func (r *fakeRuntime) ImageID(_ context.Context, ref string) (string, error) {
+	if r.missing[ref] {
+		return "", ErrImageMissing
+	}
+	return "sha256:" + ref, nil
+}
+
+func (r *fakeRuntime) BuildImage(context.Context, string, string) error { return nil }
+
+func (r *fakeRuntime) CreateNetwork(_ context.Context, name string, _ map[string]string) error {
+	r.record("create network", name)
+	return nil
+}
+
+func (r *fakeRuntime) RemoveNetwork(_ context.Context, name string) error {
+	r.record("remove network", name)
+	return nil
+}
+
+func (r *fakeRuntime) CreateVolume(_ context.Context, name string, _ map[string]string) error {
+	r.record("create volume", name)
+	return nil
+}
+
+func (r *fakeRuntime) RemoveVolume(_ context.Context, name string) error {
+	r.record("remove volume", name)
+	return nil
+}
+
+func (r *fakeRuntime) WipeVolume(context.Context, string, string) error { return nil }
+
+func (r *fakeRuntime) Start(_ context.Context, spec ContainerSpec) (Container, error) {
+	r.record("create container", spec.Name)
+	return &fakeContainer{rt: r, name: spec.Name, srv: httptest.NewServer(r.app)}, nil
+}
+
+func (r *fakeRuntime) RunOnce(_ context.Context, spec ContainerSpec) (ExecResult, error) {
+	return ExecResult{Output: []byte(strings.Join(spec.Command, " "))}, nil
+}
+
+type fakeContainer struct {
+	rt   *fakeRuntime
+	name string
+	srv  *httptest.Server
+}
+
+func (c *fakeContainer) Name() string { return c.name }
+func (c *fakeContainer) ID() string   { return c.name }
+func (c *fakeContainer) Endpoint(context.Context, int) (string, error) {
+	return strings.TrimPrefix(c.srv.URL, "http://"), nil
+}
+
+// Exec understands "sleep SECONDS", so a runbook can take a known time.
+func (c *fakeContainer) Exec(ctx context.Context, cmd []string, _ string) (ExecResult, error) {
+	if len(cmd) == 2 && cmd[0] == "sleep" {
+		var s float64
+		fmt.Sscan(cmd[1], &s)
+		select {
+		case <-time.After(time.Duration(s * float64(time.Second))):
+		case <-ctx.Done():
+			return ExecResult{}, ctx.Err()
+		}
+		return ExecResult{}, nil
+	}
+	if len(cmd) > 0 && cmd[0] == "false" {
+		return ExecResult{ExitCode: 1, Output: []byte("false says no")}, nil
+	}
+	return ExecResult{Output: []byte(strings.Join(cmd, " "))}, nil
+}
+
+func (c *fakeContainer) Logs(context.Context) (io.ReadCloser, error) {
+	return io.NopCloser(strings.NewReader("fake log\n")), nil
+}
+func (c *fakeContainer) State(context.Context) (string, error)        { return "running", nil }
+func (c *fakeContainer) Stop(context.Context, time.Duration) error     { return nil }
+func (c *fakeContainer) Start(context.Context) error                   { return nil }
+func (c *fakeContainer) Kill(context.Context) error                    { return nil }
+func (c *fakeContainer) Pause(context.Context) error                   { return nil }
+func (c *fakeContainer) Unpause(context.Context) error                 { return nil }
+func (c *fakeContainer) Restart(context.Context) error                 { return nil }
+func (c *fakeContainer) Remove(_ context.Context, _ bool) error {
+	c.srv.Close()
+	c.rt.record("remove container", c.name)
+	return nil
+}
+
+// fakeApp is a tiny multi-site product: sites with data, canaries per site, a backup that can
+// be taken and restored per site. It speaks drill's canary protocol.
+type fakeApp struct {
+	mu       sync.Mutex
+	sites    []string
+	gone     map[string]bool
+	canaries map[string][]int
+	backup   map[string][]int
+}
+
+func newFakeApp() *fakeApp {
+	return &fakeApp{gone: map[string]bool{}, canaries: map[string][]int{}}
+}
+
+func (a *fakeApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var body struct {
+		Seq   int      `json:"seq"`
+		Sites []string `json:"sites"`
+		IDs   []string `json:"ids"`
+	}
+	_ = json.NewDecoder(r.Body).Decode(&body)
+	path := r.URL.Path
+	switch {
+	case path == "/healthz":
+	case path == "/admin/seed":
+		n := 0
+		fmt.Sscan(r.URL.Query().Get("sites"), &n)
+		a.sites = nil
+		for i := 1; i <= n; i++ {
+			a.sites = append(a.sites, fmt.Sprintf("site-%02d", i))
+		}
+	case path == "/admin/sites":
+		_ = json.NewEncoder(w).Encode(a.sites)
+	case path == "/admin/backup":
+		a.backup = map[string][]int{}
+		for s, c := range a.canaries {
+			a.backup[s] = slices.Clone(c)
+		}
+	case path == "/admin/delete":
+		for _, s := range body.IDs {
+			a.gone[s] = true
+			delete(a.canaries, s)
+		}
+	case path == "/admin/restore":
+		for _, s := range body.Sites {
+			delete(a.gone, s)
+			a.canaries[s] = slices.Clone(a.backup[s])
+		}
+	case path == "/admin/drop-canaries":
+		n := 0
+		fmt.Sscan(r.URL.Query().Get("n"), &n)
+		for _, s := range body.Sites {
+			c := a.canaries[s]
+			a.canaries[s] = c[:max(len(c)-n, 0)]
+		}
+	case path == "/canary":
+		res := map[string]string{}
+		for _, s := range body.Sites {
+			if a.gone[s] {
+				res[s] = "site not found"
+				continue
+			}
+			a.canaries[s] = append(a.canaries[s], body.Seq)
+			res[s] = "ok"
+		}
+		_ = json.NewEncoder(w).Encode(map[string]any{"results": res})
+	case path == "/canary/read":
+		out := map[string][]int{}
+		for _, s := range body.Sites {
+			out[s] = append([]int{}, a.canaries[s]...)
+		}
+		_ = json.NewEncoder(w).Encode(out)
+	case strings.HasPrefix(path, "/sites/"):
+		parts := strings.Split(path, "/") // "", sites, ID, what
+		if len(parts) != 4 || a.gone[parts[2]] {
+			http.Error(w, "gone", http.StatusGone)
+			return
+		}
+		switch parts[3] {
+		case "health":
+		case "fingerprint":
+			fmt.Fprintf(w, "fp-%s\n", parts[2])
+		case "links":
+			fmt.Fprint(w, `{"broken": 0}`)
+		}
+	default:
+		http.NotFound(w, r)
+	}
+}

@@ -1,0 +1,175 @@
+package harness
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/drill-dev/drill/result"
+	"github.com/drill-dev/drill/scenarios"
+)
+
+func load(t *testing.T, name string) *scenarios.Scenario {
+	t.Helper()
+	sc, err := scenarios.Load("testdata/" + name)
+	if err != nil {
+		t.Fatalf("load %s: %v", name, err)
+	}
+	return sc
+}
+
+func run(t *testing.T, ctx context.Context, sc *scenarios.Scenario, rt *fakeRuntime) *result.Result {
+	t.Helper()
+	res, err := Run(ctx, sc, "small", rt, WithTeardownTimeout(10*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if left := rt.leftovers(); len(left) > 0 {
+		t.Fatalf("left behind after teardown: %v", left)
+	}
+	return res
+}
+
+func events(res *result.Result, kind, name string) []result.Event {
+	var out []result.Event
+	for _, e := range res.Timeline {
+		if e.Kind == kind && e.Name == name {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// The runbook restores two deleted sites with a restore that takes 1.5s each; the measured RTO
+// must lie between the true outage (fault instance start to restore end) and one poll later,
+// and the RPO within one canary interval of the gap between backup and hit.
+func TestRunMeasuresAKnownRecovery(t *testing.T) {
+	res := run(t, context.Background(), load(t, "fake-restore.yaml"), newFakeRuntime())
+	if res.Verdict != result.Pass {
+		t.Fatalf("verdict %s: %s %v", res.Verdict, res.Reason, res.Errors)
+	}
+	m := res.Metrics
+	if m.SitesAffected != 2 || m.SitesRecovered != 2 {
+		t.Fatalf("affected %d recovered %d, want 2 2", m.SitesAffected, m.SitesRecovered)
+	}
+	probe := m.Resolution.ProbeIntervalSeconds
+	for _, row := range res.Sites {
+		if !row.Affected {
+			continue
+		}
+		var hit, restored float64
+		for _, e := range events(res, "instance", "delete") {
+			if e.Site == row.ID {
+				hit = e.Start
+			}
+		}
+		for _, e := range events(res, "instance", "restore") {
+			if e.Site == row.ID {
+				restored = e.End
+			}
+		}
+		truth := restored - hit
+		if got := *row.RTOSeconds; got < truth || got > truth+max(probe, 0.02*truth)+0.05 {
+			t.Errorf("site %s: rto %.3fs, true outage %.3fs (resolution %.1fs)", row.ID, got, truth, probe)
+		}
+	}
+	// The backup was taken 1s before the deletion: about a second of canaries is lost.
+	canary := m.Resolution.CanaryIntervalSeconds
+	var backupEnd, hit float64
+	backupEnd = events(res, "step", "backup just before")[0].End
+	hit = events(res, "step", "delete")[0].Start
+	if got, truth := *m.RPOSeconds, hit-backupEnd; got < truth-2*canary || got > truth+canary {
+		t.Errorf("rpo %.3fs, truth %.3fs ± one canary interval %.1fs", got, truth, canary)
+	}
+	if m.LostWrites == 0 || m.CollateralLostWrites != 0 {
+		t.Errorf("lost %d collateral %d: want some lost on affected sites and none elsewhere", m.LostWrites, m.CollateralLostWrites)
+	}
+}
+
+// Canaries deleted on purpose are counted exactly, and the negative control that declares
+// the breach exits as expected.
+func TestRunCountsDeletedCanariesExactly(t *testing.T) {
+	res := run(t, context.Background(), load(t, "fake-drop.yaml"), newFakeRuntime())
+	if res.Metrics.LostWrites != 5 {
+		t.Fatalf("lost_writes = %d, want 5", res.Metrics.LostWrites)
+	}
+	if res.Verdict != result.Fail || !res.Expected {
+		t.Fatalf("verdict %s expected %v: %s", res.Verdict, res.Expected, res.Reason)
+	}
+}
+
+// A foreach at concurrency 4 really overlaps four instances and no more; a step that fails
+// after its retry fails the drill; teardown removes containers, then volumes and the network.
+func TestRunFanOutRetriesAndTeardownOrder(t *testing.T) {
+	rt := newFakeRuntime()
+	res := run(t, context.Background(), load(t, "fake-fanout.yaml"), rt)
+	inst := events(res, "instance", "restore")
+	if len(inst) != 8 {
+		t.Fatalf("%d restore instances, want 8", len(inst))
+	}
+	peak := 0
+	for _, a := range inst {
+		n := 0
+		for _, b := range inst {
+			if b.Start <= a.Start && a.Start < b.End {
+				n++
+			}
+		}
+		peak = max(peak, n)
+	}
+	if peak != 4 {
+		t.Errorf("at most %d restores overlapped, want 4", peak)
+	}
+	doomed := events(res, "step", "doomed")
+	if len(doomed) != 1 || doomed[0].Outcome != "failed" || doomed[0].Attempt != 2 {
+		t.Fatalf("doomed step events: %+v", doomed)
+	}
+	if res.Verdict != result.Fail || !strings.Contains(res.Reason, "runbook failed") {
+		t.Fatalf("verdict %s: %s", res.Verdict, res.Reason)
+	}
+	// Teardown order: last created first; the network was created first, so goes last.
+	last := rt.log[len(rt.log)-1]
+	if !strings.HasPrefix(last, "remove network") {
+		t.Fatalf("teardown ended with %q, want the network last: %v", last, rt.log)
+	}
+}
+
+func TestRunMissingImageIsInconclusiveAndStartsNothing(t *testing.T) {
+	rt := newFakeRuntime()
+	rt.missing["fake/app:1"] = true
+	res := run(t, context.Background(), load(t, "fake-restore.yaml"), rt)
+	if res.Verdict != result.Inconclusive || !strings.Contains(res.Reason, "make images") {
+		t.Fatalf("verdict %s: %s", res.Verdict, res.Reason)
+	}
+	if len(rt.log) != 0 {
+		t.Fatalf("created %v before finding the image missing", rt.log)
+	}
+}
+
+func TestRunInterruptedDuringRecoverIsAbortedAndCleanedUp(t *testing.T) {
+	sc := load(t, "fake-restore.yaml")
+	ctx, cancel := context.WithCancel(context.Background())
+	rt := newFakeRuntime()
+	go func() {
+		// cancel once the restore has begun
+		for {
+			rt.mu.Lock()
+			n := len(rt.log)
+			rt.mu.Unlock()
+			if n > 0 {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		time.Sleep(3 * time.Second)
+		cancel()
+	}()
+	res := run(t, ctx, sc, rt)
+	if res.Verdict != result.Aborted {
+		t.Fatalf("verdict %s: %s", res.Verdict, res.Reason)
+	}
+	if !strings.Contains(res.Reason, "interrupted") {
+		t.Fatalf("reason %q", res.Reason)
+	}
+}
