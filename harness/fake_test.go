@@ -127,13 +127,13 @@ func (c *fakeContainer) Exec(ctx context.Context, cmd []string, _ string) (ExecR
 func (c *fakeContainer) Logs(context.Context) (io.ReadCloser, error) {
 	return io.NopCloser(strings.NewReader("fake log\n")), nil
 }
-func (c *fakeContainer) State(context.Context) (string, error)        { return "running", nil }
-func (c *fakeContainer) Stop(context.Context, time.Duration) error     { return nil }
-func (c *fakeContainer) Start(context.Context) error                   { return nil }
-func (c *fakeContainer) Kill(context.Context) error                    { return nil }
-func (c *fakeContainer) Pause(context.Context) error                   { return nil }
-func (c *fakeContainer) Unpause(context.Context) error                 { return nil }
-func (c *fakeContainer) Restart(context.Context) error                 { return nil }
+func (c *fakeContainer) State(context.Context) (string, error)     { return "running", nil }
+func (c *fakeContainer) Stop(context.Context, time.Duration) error { return nil }
+func (c *fakeContainer) Start(context.Context) error               { return nil }
+func (c *fakeContainer) Kill(context.Context) error                { return nil }
+func (c *fakeContainer) Pause(context.Context) error               { return nil }
+func (c *fakeContainer) Unpause(context.Context) error             { return nil }
+func (c *fakeContainer) Restart(context.Context) error             { return nil }
 func (c *fakeContainer) Remove(_ context.Context, _ bool) error {
 	c.srv.Close()
 	c.rt.record("remove container", c.name)
