@@ -8,10 +8,12 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/drill-dev/drill/harness"
+	"github.com/drill-dev/drill/reports"
 	"github.com/drill-dev/drill/result"
 	"github.com/drill-dev/drill/scenarios"
 	"github.com/spf13/cobra"
@@ -79,9 +81,21 @@ func runDrills(ctx context.Context, st *state, args []string, f runFlags) error 
 	if f.progress != "auto" && f.progress != "tty" && f.progress != "plain" && f.progress != "none" {
 		return withCode(exitUsage, fmt.Errorf("--progress %q: want auto, tty, plain or none", f.progress))
 	}
+	outs := reports.AllOutputs()
+	if f.reports != "" {
+		var err error
+		if outs, err = reports.ParseOutputs(f.reports); err != nil {
+			return withCode(exitUsage, fmt.Errorf("-r: %w", err))
+		}
+	}
+	// result.json always lands in the output directory; -r json=PATH adds a copy elsewhere.
+	outs = slices.DeleteFunc(outs, func(o reports.Output) bool { return o.Kind == "json" && o.Path == "" })
 	cells, err := plan(args, f)
 	if err != nil {
 		return withCode(exitUsage, err)
+	}
+	if len(cells) > 1 && slices.ContainsFunc(outs, func(o reports.Output) bool { return o.Path != "" }) {
+		return withCode(exitUsage, fmt.Errorf("-r with paths names one drill's reports, but %d drills were asked for (drill report merges them)", len(cells)))
 	}
 	if f.out != "" && len(cells) > 1 {
 		return withCode(exitUsage, fmt.Errorf("--out names one drill's directory, but %d drills were asked for", len(cells)))
@@ -105,7 +119,7 @@ func runDrills(ctx context.Context, st *state, args []string, f runFlags) error 
 		if ctx.Err() != nil {
 			break
 		}
-		code = worse(code, runCell(ctx, st, rt, c, f))
+		code = worse(code, runCell(ctx, st, rt, c, f, outs))
 	}
 	if ctx.Err() != nil {
 		code = worse(code, exitInterrupted)
@@ -196,7 +210,7 @@ func sizeList(sc *scenarios.Scenario) string {
 }
 
 // runCell runs one drill, writes its result and reports, and returns its exit code.
-func runCell(ctx context.Context, st *state, rt harness.Runtime, c cell, f runFlags) int {
+func runCell(ctx context.Context, st *state, rt harness.Runtime, c cell, f runFlags, outs reports.Outputs) int {
 	dir := f.out
 	if dir == "" {
 		dir = filepath.Join("out", fmt.Sprintf("%s-%s-%s", c.sc.Name, c.size, time.Now().Format("20060102-150405")))
@@ -234,8 +248,8 @@ func runCell(ctx context.Context, st *state, rt harness.Runtime, c cell, f runFl
 		return exitInconclusive
 	}
 	fmt.Fprintf(st.Stdout, "%s: %s — %s\n", label, strings.ToUpper(string(res.Verdict)), res.Reason)
-	writeReports(st, res, dir, f)
 	fmt.Fprintf(st.Stdout, "result: %s\n", path)
+	writeReports(context.WithoutCancel(ctx), st, res, dir, outs, f.history)
 	return verdictCode(res)
 }
 
