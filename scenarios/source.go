@@ -63,6 +63,14 @@ type source struct {
 
 // readFile reads a file from disk with the size cap.
 func readFile(p string) (*source, error) {
+	// Stat before opening: opening a FIFO or a device could block or never end.
+	if fi, err := os.Stat(p); err != nil {
+		return nil, fileError(p, err)
+	} else if fi.IsDir() {
+		return nil, fileError(p, errors.New("is a directory, not a YAML file"))
+	} else if !fi.Mode().IsRegular() {
+		return nil, fileError(p, errors.New("is not a regular file"))
+	}
 	f, err := os.Open(p)
 	if err != nil {
 		return nil, fileError(p, err)
