@@ -32,7 +32,11 @@ build_if_changed() {
 		return 0
 	fi
 	log "building $tag ($hash)"
-	docker build -q --label "drill.context-hash=$hash" -t "$tag" "$dir" >/dev/null
+	local out
+	if ! out=$(docker build -q --label "drill.context-hash=$hash" -t "$tag" "$dir" 2>&1); then
+		printf '%s\n' "$out" >&2
+		exit 1
+	fi
 }
 
 if ! docker image inspect "$rootfs_image" >/dev/null 2>&1; then
