@@ -24,6 +24,19 @@ build: ## build bin/drill and bin/cloudsuite
 images: ## build the reference stack's images (drill/postgres:15, drill/cloudsuite:dev); idempotent
 	./stacks/cloudsuite/images.sh
 
+.PHONY: drill
+drill: images build ## run the flagship scenario (atlassian-2022) at its small size and print the HTML report's path
+	./$(BIN)/drill run atlassian-2022 --size small --progress plain
+
+.PHONY: drills
+drills: images ## the catalogue at every size (LABELS=... to choose, e.g. LABELS='scenario:atlassian-2022')
+	CGO_ENABLED=1 $(GINKGO) run --procs=1 --timeout=6h --keep-going --poll-progress-after=2m \
+		--junit-report=$(CURDIR)/out/drills-junit.xml --label-filter='$(or $(LABELS),size:small)' ./drills
+
+.PHONY: bench
+bench: images ## benchmarks with their figures (loader, reports, seeding, restore)
+	$(GO) test -run='^$$' -bench=. -benchmem -count=1 -timeout 60m ./scenarios ./reports ./stacks/cloudsuite/...
+
 .PHONY: test-short
 test-short: ## unit tests only, no Docker needed
 	$(GO) test -short -race -count=1 ./...

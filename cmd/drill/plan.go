@@ -6,14 +6,15 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/drill-dev/drill/harness"
 	"github.com/drill-dev/drill/scenarios"
 )
 
 // printPlan prints what a drill would do, with templates rendered, and starts nothing. Site IDs
 // are known only after seeding, so sites are shown by position.
-func printPlan(st *state, c cell, seed int64) {
-	sc := c.sc
-	size, _ := sc.Size(c.size)
+func printPlan(st *state, c harness.Cell, seed int64) {
+	sc := c.Scenario
+	size, _ := sc.Size(c.Size)
 	w := st.Stdout
 	fmt.Fprintf(w, "drill %s [%s] (stack %s, seed %d)\n", sc.Name, size.Name, sc.Stack.Name, seed)
 	fmt.Fprintf(w, "  size: %s\n", params(size.Params))

@@ -71,12 +71,6 @@ Exit codes: 0 pass (or a negative control that caught what it declares), 1 fail,
 	return cmd
 }
 
-// cell is one drill to run: a scenario at a size.
-type cell struct {
-	sc   *scenarios.Scenario
-	size string
-}
-
 func runDrills(ctx context.Context, st *state, args []string, f runFlags) error {
 	if f.progress != "auto" && f.progress != "tty" && f.progress != "plain" && f.progress != "none" {
 		return withCode(exitUsage, fmt.Errorf("--progress %q: want auto, tty, plain or none", f.progress))
@@ -148,8 +142,8 @@ func watchSignals(ctx context.Context, st *state, cancel context.CancelFunc) {
 }
 
 // plan loads the scenarios and lists the cells to run, sharded when asked.
-func plan(args []string, f runFlags) ([]cell, error) {
-	var cells []cell
+func plan(args []string, f runFlags) ([]harness.Cell, error) {
+	var cells []harness.Cell
 	var errs []error
 	for _, a := range args {
 		sc, err := scenarios.Load(a)
@@ -172,7 +166,7 @@ func plan(args []string, f runFlags) ([]cell, error) {
 				errs = append(errs, fmt.Errorf("%s: no size %q (want %s)", sc.Name, s, sizeList(sc)))
 				continue
 			}
-			cells = append(cells, cell{sc, s})
+			cells = append(cells, harness.Cell{Scenario: sc, Size: s})
 		}
 	}
 	if len(errs) > 0 {
@@ -181,24 +175,11 @@ func plan(args []string, f runFlags) ([]cell, error) {
 	if f.shard == "" {
 		return cells, nil
 	}
-	k, n, err := parseShard(f.shard)
+	k, n, err := harness.ParseShard(f.shard)
 	if err != nil {
 		return nil, err
 	}
-	var mine []cell
-	for i, c := range cells {
-		if i%n == k-1 {
-			mine = append(mine, c)
-		}
-	}
-	return mine, nil
-}
-
-func parseShard(s string) (k, n int, err error) {
-	if _, err := fmt.Sscanf(s, "%d/%d", &k, &n); err != nil || n < 1 || k < 1 || k > n {
-		return 0, 0, fmt.Errorf("--shard %q: want K/N with 1 ≤ K ≤ N", s)
-	}
-	return k, n, nil
+	return harness.Shard(cells, k, n), nil
 }
 
 func sizeList(sc *scenarios.Scenario) string {
@@ -210,10 +191,10 @@ func sizeList(sc *scenarios.Scenario) string {
 }
 
 // runCell runs one drill, writes its result and reports, and returns its exit code.
-func runCell(ctx context.Context, st *state, rt harness.Runtime, c cell, f runFlags, outs reports.Outputs) int {
+func runCell(ctx context.Context, st *state, rt harness.Runtime, c harness.Cell, f runFlags, outs reports.Outputs) int {
 	dir := f.out
 	if dir == "" {
-		dir = filepath.Join("out", fmt.Sprintf("%s-%s-%s", c.sc.Name, c.size, time.Now().Format("20060102-150405")))
+		dir = filepath.Join("out", fmt.Sprintf("%s-%s-%s", c.Scenario.Name, c.Size, time.Now().Format("20060102-150405")))
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		fmt.Fprintln(st.Stderr, "drill:", err)
@@ -226,7 +207,7 @@ func runCell(ctx context.Context, st *state, rt harness.Runtime, c cell, f runFl
 	}
 	defer logf.Close()
 	log := slog.New(slog.NewTextHandler(logf, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	label := c.sc.Name + "[" + c.size + "]"
+	label := c.Name()
 	obs, done := progressFor(st, f.progress, label)
 	opts := []harness.Option{
 		harness.WithLogger(log), harness.WithSeed(f.seed), harness.WithOutDir(dir),
@@ -236,7 +217,7 @@ func runCell(ctx context.Context, st *state, rt harness.Runtime, c cell, f runFl
 	if f.keep {
 		opts = append(opts, harness.WithKeep())
 	}
-	res, err := harness.Run(ctx, c.sc, c.size, rt, opts...)
+	res, err := harness.Run(ctx, c.Scenario, c.Size, rt, opts...)
 	done()
 	if err != nil {
 		fmt.Fprintln(st.Stderr, "drill:", err)
