@@ -1,0 +1,80 @@
+package docker
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"strings"
+
+	"github.com/moby/moby/client"
+
+	"github.com/drill-dev/drill/harness"
+)
+
+// CreateNetwork implements harness.Runtime: a bridge network carrying labels.
+func (r *Runtime) CreateNetwork(ctx context.Context, name string, labels map[string]string) error {
+	_, err := r.cli.NetworkCreate(ctx, name, client.NetworkCreateOptions{
+		Driver: "bridge",
+		Labels: maps.Clone(labels),
+	})
+	if err != nil {
+		return fmt.Errorf("create network %s: %w", name, err)
+	}
+	return nil
+}
+
+// RemoveNetwork implements harness.Runtime; a missing network wraps harness.ErrNotFound.
+func (r *Runtime) RemoveNetwork(ctx context.Context, name string) error {
+	if _, err := r.cli.NetworkRemove(ctx, name, client.NetworkRemoveOptions{}); err != nil {
+		return fmt.Errorf("remove network %s: %w", name, notFound(err))
+	}
+	return nil
+}
+
+// CreateVolume implements harness.Runtime: a local volume carrying labels (Docker only takes
+// a volume's labels when it is created).
+func (r *Runtime) CreateVolume(ctx context.Context, name string, labels map[string]string) error {
+	_, err := r.cli.VolumeCreate(ctx, client.VolumeCreateOptions{Name: name, Labels: maps.Clone(labels)})
+	if err != nil {
+		return fmt.Errorf("create volume %s: %w", name, err)
+	}
+	return nil
+}
+
+// RemoveVolume implements harness.Runtime; a missing volume wraps harness.ErrNotFound, and a
+// volume still used by a container is an error.
+func (r *Runtime) RemoveVolume(ctx context.Context, name string) error {
+	if _, err := r.cli.VolumeRemove(ctx, name, client.VolumeRemoveOptions{}); err != nil {
+		return fmt.Errorf("remove volume %s: %w", name, notFound(err))
+	}
+	return nil
+}
+
+// wipeMount is where WipeVolume mounts the volume it empties.
+const wipeMount = "/v"
+
+// WipeVolume implements harness.Runtime: a one-shot container of image (which must have
+// find(1); a FROM scratch image does not) deletes everything inside the volume, hidden files
+// included, and leaves the volume itself. The one-shot container carries the volume's labels,
+// so that GC finds it if drill dies meanwhile.
+func (r *Runtime) WipeVolume(ctx context.Context, name, image string) error {
+	v, err := r.cli.VolumeInspect(ctx, name, client.VolumeInspectOptions{})
+	if err != nil {
+		return fmt.Errorf("wipe volume %s: %w", name, notFound(err))
+	}
+	res, err := r.RunOnce(ctx, harness.ContainerSpec{
+		Name:       "drill-wipe-" + name + "-" + randomSuffix(),
+		Image:      image,
+		Entrypoint: []string{"find", wipeMount, "-mindepth", "1", "-delete"},
+		Volumes:    map[string]string{name: wipeMount},
+		Labels:     v.Volume.Labels,
+		Init:       true,
+	})
+	if err != nil {
+		return fmt.Errorf("wipe volume %s: %w", name, err)
+	}
+	if res.ExitCode != 0 {
+		return fmt.Errorf("wipe volume %s: find exited with %d: %s", name, res.ExitCode, strings.TrimSpace(string(res.Output)))
+	}
+	return nil
+}
