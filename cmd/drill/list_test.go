@@ -1,0 +1,65 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+)
+
+var catalogueNames = []string{"atlassian-2022", "backup-gone", "soft-delete", "table-drop", "volume-loss", "whole-db-pitr"}
+
+func stackEmbedded() bool {
+	_, err := os.Stat("../../stacks/cloudsuite/stack.yaml")
+	return err == nil
+}
+
+func TestListJSON(t *testing.T) {
+	code, out, _ := runCLI(t, "list", "-o", "json")
+	var entries []listEntry
+	if err := json.Unmarshal([]byte(out), &entries); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name)
+	}
+	if strings.Join(names, " ") != strings.Join(catalogueNames, " ") {
+		t.Errorf("names %v", names)
+	}
+	if !stackEmbedded() {
+		if code != exitUsage || entries[0].Error == "" {
+			t.Errorf("without the stack: exit %d, entry %+v", code, entries[0])
+		}
+		return
+	}
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	a := entries[0]
+	if len(a.Sizes) != 3 || a.Sizes[0].Name != "small" || a.Sizes[2].Sites < 400 || a.Targets["rto"] != "5m" || a.Description == "" {
+		t.Errorf("atlassian-2022: %+v", a)
+	}
+}
+
+func TestListYAMLAndTable(t *testing.T) {
+	_, out, _ := runCLI(t, "list", "-o", "yaml")
+	var entries []map[string]any
+	if err := yaml.Unmarshal([]byte(out), &entries); err != nil || len(entries) != len(catalogueNames) {
+		t.Errorf("yaml: %v, %d entries", err, len(entries))
+	}
+	_, out, _ = runCLI(t, "list")
+	for _, want := range append([]string{"NAME", "SIZES (SITES)", "TARGETS", "DESCRIPTION"}, catalogueNames...) {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+	if stackEmbedded() && (!strings.Contains(out, "small 8") || !strings.Contains(out, "rto 5m")) {
+		t.Errorf("table lacks sizes or targets:\n%s", out)
+	}
+	if code, _, errOut := runCLI(t, "list", "-o", "xml"); code != exitUsage || !strings.Contains(errOut, "want table, json or yaml") {
+		t.Errorf("-o xml: exit %d, %q", code, errOut)
+	}
+}
