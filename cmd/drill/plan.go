@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/drill-dev/drill/harness"
 	"github.com/drill-dev/drill/scenarios"
@@ -31,7 +32,8 @@ func printPlan(st *state, c harness.Cell, seed int64) {
 	for i := range sites {
 		sites[i] = fmt.Sprintf("site#%d", i+1)
 	}
-	data := scenarios.TemplateData{Sites: sites, Size: size.Params, Run: "<run>", Seed: seed}
+	// t0 is unknown before the drill; templates are shown with t0 = now.
+	data := scenarios.TemplateData{Sites: sites, Size: size.Params, Run: "<run>", Seed: seed, T0: time.Now()}
 	printSteps(st, "protect", protectSteps(sc), data, sites, nil)
 	var named []string
 	printSteps(st, "inject", sc.Inject, data, sites, &named)
@@ -51,24 +53,36 @@ func protectSteps(sc *scenarios.Scenario) []*scenarios.Step {
 func printSteps(st *state, phase string, steps []*scenarios.Step, data scenarios.TemplateData, affected []string, named *[]string) {
 	fmt.Fprintf(st.Stdout, "  %s:\n", phase)
 	for _, s := range steps {
-		line := describeStep(s)
+		d := data
+		var chosen []string
 		if s.Foreach != nil {
-			chosen := scenarios.ChooseSites(s.Foreach, data.Sites, affected, nil, data.Seed)
+			chosen = scenarios.ChooseSites(s.Foreach, data.Sites, affected, nil, data.Seed)
 			if named != nil {
 				*named = append(*named, chosen...)
 			}
+			d.Sites = chosen
+			if len(chosen) > 0 {
+				d.Site = chosen[0] // shown rendered for the first site
+			}
+		}
+		line := describeStep(s, d)
+		if s.Foreach != nil {
 			line += fmt.Sprintf(" foreach %d sites %v concurrency %d", len(chosen), chosen, max(s.Concurrency, 1))
 		}
 		fmt.Fprintf(st.Stdout, "    - %s\n", line)
 	}
 }
 
-func describeStep(s *scenarios.Step) string {
+func describeStep(s *scenarios.Step, d scenarios.TemplateData) string {
 	switch s.Kind {
 	case scenarios.KindAction:
 		var args []string
-		for k, v := range s.With {
-			args = append(args, fmt.Sprintf("%s=%v", k, v))
+		for _, k := range slices.Sorted(maps.Keys(s.With)) {
+			v := fmt.Sprint(s.With[k])
+			if r, err := scenarios.Render(v, d); err == nil {
+				v = r
+			}
+			args = append(args, fmt.Sprintf("%s=%s", k, v))
 		}
 		return fmt.Sprintf("action %s(%s)", s.Action, strings.Join(args, ", "))
 	case scenarios.KindService:
