@@ -65,7 +65,7 @@ func Run(ctx context.Context, sc *scenarios.Scenario, sizeName string, rt Runtim
 
 	td := d.clock.Now()
 	if cfg.keep {
-		d.tl.Note(PhaseTeardown, "note", "kept: the stack is still running", "", "skipped")
+		d.noteKept(ctx)
 	} else if terr := d.cleanup.Run(ctx, cfg.teardownTO); terr != nil {
 		res.Errors = append(res.Errors, "teardown: "+terr.Error())
 		if res.Verdict == result.Pass {
@@ -220,4 +220,21 @@ func (d *drill) recover(ctx context.Context, m *measurement) error {
 
 func cpuSeconds() float64 {
 	return processCPU()
+}
+
+// noteKept records, for a kept stack, where each service's ports are reachable and how to
+// remove the stack later.
+func (d *drill) noteKept(ctx context.Context) {
+	for _, name := range sortedKeys(d.stack.Services) {
+		c, err := d.svcs.get(name)
+		if err != nil {
+			continue
+		}
+		for _, port := range d.stack.Services[name].Ports {
+			if ep, err := c.Endpoint(context.WithoutCancel(ctx), port); err == nil {
+				d.tl.Note(PhaseTeardown, "kept", fmt.Sprintf("%s:%d is at %s (container %s)", name, port, ep, c.Name()), "", "ok")
+			}
+		}
+	}
+	d.tl.Note(PhaseTeardown, "kept", "remove it with: drill gc --run "+d.runID, "", "ok")
 }

@@ -173,3 +173,23 @@ func TestRunInterruptedDuringRecoverIsAbortedAndCleanedUp(t *testing.T) {
 		t.Fatalf("reason %q", res.Reason)
 	}
 }
+
+func TestRunKeepLeavesTheStackAndSaysWhereItIs(t *testing.T) {
+	rt := newFakeRuntime()
+	res, err := Run(context.Background(), load(t, "fake-drop.yaml"), "small", rt, WithKeep())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rt.leftovers()) == 0 {
+		t.Fatal("--keep tore the stack down")
+	}
+	var kept []string
+	for _, e := range res.Timeline {
+		if e.Kind == "kept" {
+			kept = append(kept, e.Name)
+		}
+	}
+	if len(kept) != 3 || !strings.Contains(kept[0], "app:8080 is at 127.0.0.1:") || !strings.Contains(kept[2], "drill gc --run "+res.Run.ID) {
+		t.Fatalf("kept notes: %q", kept)
+	}
+}

@@ -229,6 +229,11 @@ func runCell(ctx context.Context, st *state, rt harness.Runtime, c harness.Cell,
 		return exitInconclusive
 	}
 	fmt.Fprintf(st.Stdout, "%s: %s — %s\n", label, strings.ToUpper(string(res.Verdict)), res.Reason)
+	for _, e := range res.Timeline {
+		if e.Kind == "kept" {
+			fmt.Fprintln(st.Stdout, "kept:", e.Name)
+		}
+	}
 	fmt.Fprintf(st.Stdout, "result: %s\n", path)
 	writeReports(context.WithoutCancel(ctx), st, res, dir, outs, f.history)
 	return verdictCode(res)
