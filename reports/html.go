@@ -64,12 +64,16 @@ type drillView struct {
 	Breaches, Objectives  []objRow
 	Charts                []*chart
 	Findings, Errors      []string
+	Failures              []failure
 	History               []historyRow
 	Methods               []method
 	Canary                [][2]string
 	Repro                 [][2]string
 	Result                result.Result
 }
+
+// failure is a failed step or step instance with the tail of its output.
+type failure struct{ What, Output string }
 
 type tile struct {
 	Label, Value, Detail, Colour, Mark string
@@ -154,6 +158,20 @@ func buildDrill(d result.Result, id string, cfg config) drillView {
 		}
 	}
 	dv.Findings = findings(d)
+	for _, e := range d.Timeline {
+		if e.Outcome != "failed" && e.Outcome != "timeout" {
+			continue
+		}
+		what := e.Phase + ": " + e.Name
+		if e.Site != "" {
+			what += " for " + e.Site
+		}
+		what += " " + e.Outcome
+		if e.Attempt > 1 {
+			what += fmt.Sprintf(" after %d attempts", e.Attempt)
+		}
+		dv.Failures = append(dv.Failures, failure{What: what, Output: e.Output})
+	}
 	for _, h := range cfg.history[d.Run.Scenario+"["+d.Run.Size+"]"] {
 		dv.History = append(dv.History, historyView(h, d.Run.ID))
 	}

@@ -35,7 +35,10 @@ type Row struct {
 
 // Store is an open history file. It is safe for use by several goroutines; the caller must
 // Close it.
-type Store struct{ db *sql.DB }
+type Store struct {
+	db   *sql.DB
+	path string
+}
 
 const schema = `
 CREATE TABLE IF NOT EXISTS runs (
@@ -71,8 +74,11 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("history %s: %w", path, err)
 	}
-	return &Store{db: db}, nil
+	return &Store{db: db, path: path}, nil
 }
+
+// Path is the file the store was opened from.
+func (s *Store) Path() string { return s.path }
 
 // Close closes the file.
 func (s *Store) Close() error { return s.db.Close() }
