@@ -280,3 +280,18 @@ var _ = Describe("Runtime", Label("docker"), func() {
 		Expect(string(b)).To(Equal("listening on :8080\n"))
 	})
 })
+
+var _ = Describe("Preflight", Label("docker"), func() {
+	BeforeEach(requireDocker)
+
+	It("passes with the images present and blocks on a missing one", func(ctx SpecContext) {
+		rep := docker.Preflight(ctx, rt, []string{sleeperImage})
+		Expect(rep.Blocked()).To(BeFalse(), "%+v", rep.Checks)
+		Expect(rep.Checks[0].Name).To(Equal("docker"))
+		Expect(rep.Checks[0].Detail).To(HavePrefix("Docker 20.10"))
+
+		rep = docker.Preflight(ctx, rt, []string{sleeperImage, "drill-test/absent:never"})
+		Expect(rep.Blocked()).To(BeTrue())
+		Expect(rep.Failures()).To(HaveExactElements(HaveField("Name", "image drill-test/absent:never")))
+	})
+})
