@@ -8,7 +8,7 @@ import (
 	"io/fs"
 )
 
-//go:embed scenarios/*.yaml
+//go:embed scenarios/*.yaml stacks/*/stack.yaml
 var catalog embed.FS
 
 // Catalog returns the built-in files, laid out as scenarios/NAME.yaml and

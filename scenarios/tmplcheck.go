@@ -16,7 +16,6 @@ type tmplCtx struct {
 	args []string // .Args.X: the declared parameters of the enclosing action
 	// inAction: .Args exists (even with no parameters).
 	inAction bool
-	where    string // for messages: "outside recover and milestones", ...
 }
 
 // tmplRef is a template found while decoding, checked once the sizes are known.
