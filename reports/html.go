@@ -199,6 +199,9 @@ func tiles(d result.Result) []tile {
 		if o := obj(name); o != nil {
 			t.Detail = "target " + value(o.Unit, o.Target) + " · " + margin(*o)
 			t.Colour, t.Mark = markOf(o.Met)
+			if unmeasured(d) {
+				t.Colour, t.Mark = colMuted, "–"
+			}
 		} else {
 			t.Detail = "no target"
 		}
@@ -219,6 +222,9 @@ func tiles(d result.Result) []tile {
 	lw.Colour, lw.Mark = markOf(m.CollateralLostWrites == 0)
 	if o := obj("collateral-lost-writes"); o != nil {
 		lw.Colour, lw.Mark = markOf(o.Met)
+	}
+	if unmeasured(d) {
+		lw.Value, lw.Colour, lw.Mark = "not measured", colMuted, "–"
 	}
 	return append(out, st, lw)
 }

@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/drill-dev/drill/result"
@@ -404,7 +405,13 @@ func join(s []string) string {
 
 func dur(sec float64) string {
 	d := time.Duration(sec * float64(time.Second)).Round(time.Second)
-	return d.String()
+	s := d.String()
+	for _, z := range []string{"m0s", "h0m"} {
+		if strings.HasSuffix(s, z) {
+			s = strings.TrimSuffix(s, z[1:])
+		}
+	}
+	return s
 }
 
 var day = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
