@@ -313,8 +313,9 @@ func dataLossChart(r result.Result, id string) *chart {
 	return d
 }
 
-// campaignChart plots RTO against sites affected with the fitted line and the projection.
-func campaignChart(c result.Campaign, id string) *chart {
+// campaignChart plots RTO against sites affected with the fitted line and, unless measured is
+// set, the projection to project-to and its target; measured zooms on the sizes that ran.
+func campaignChart(c result.Campaign, id string, measured bool) *chart {
 	if len(c.Drills) == 0 {
 		return nil
 	}
@@ -324,6 +325,12 @@ func campaignChart(c result.Campaign, id string) *chart {
 		if d.Metrics.RTOSeconds != nil {
 			maxY = math.Max(maxY, *d.Metrics.RTOSeconds)
 		}
+	}
+	if measured && c.Fit != nil {
+		maxY = math.Max(maxY, c.Fit.At(maxX))
+	}
+	if measured {
+		c.ProjectToSitesAffected, c.ProjectedRTOSeconds, c.Objectives = 0, nil, nil
 	}
 	maxX = math.Max(maxX, float64(c.ProjectToSitesAffected))
 	if c.ProjectedRTOSeconds != nil {
@@ -345,13 +352,17 @@ func campaignChart(c result.Campaign, id string) *chart {
 	if c.Fit != nil {
 		desc += fmt.Sprintf(", least-squares line with R² %.3f", c.Fit.R2)
 	}
-	s := newSVG(chartWidth, f.top+f.height+42, "RTO against sites affected: "+c.Scenario, desc)
+	title := "RTO against sites affected: " + c.Scenario
+	if measured {
+		title = "RTO of the sizes that ran: " + c.Scenario
+	}
+	s := newSVG(chartWidth, f.top+f.height+42, title, desc)
 	s.xAxis(f, "sites affected")
 	for _, t := range y.ticks() {
 		s.line(f.left, py(t), f.left+f.width, py(t), colGrid, 1, "")
 		s.text(f.left-6, py(t)+4, "end", colMuted, Dur(t))
 	}
-	ch := &chart{ID: id, Title: "Scaling", Head: []string{"size", "sites affected", "RTO", "fitted RTO", "residual"}}
+	ch := &chart{ID: id, Title: "Scaling to project-to", Head: []string{"size", "sites affected", "RTO", "fitted RTO", "residual"}}
 	if c.Fit != nil {
 		lastX := 0.0
 		for _, p := range c.Fit.Points {
@@ -370,7 +381,8 @@ func campaignChart(c result.Campaign, id string) *chart {
 		s.line(f.left, py(*target), f.left+f.width, py(*target), colTarget, 2, "6 3")
 		s.text(f.left+f.width-4, py(*target)-6, "end", colTarget, "projected-RTO target "+Dur(*target))
 	}
-	for i, d := range c.Drills {
+	lastLabel := math.Inf(-1)
+	for _, d := range c.Drills {
 		if d.Metrics.RTOSeconds == nil {
 			ch.Rows = append(ch.Rows, []string{d.Run.Size, num(float64(d.Metrics.SitesAffected)), "not recovered", "—", "—"})
 			continue
@@ -381,11 +393,10 @@ func campaignChart(c result.Campaign, id string) *chart {
 			fill = colBad
 		}
 		s.circle(f.px(x), py(v), 5, fill, fmt.Sprintf("%s: %d sites affected, RTO %s", d.Run.Size, d.Metrics.SitesAffected, Dur(v)))
-		ly := py(v) - 10 // alternate above and below so neighbouring sizes do not collide
-		if i%2 == 1 {
-			ly = math.Min(py(v)+20, f.top+f.height-4)
+		if f.px(x)-lastLabel > 60 { // a label that would collide with its neighbour stays in the tooltip
+			s.text(f.px(x)+8, math.Max(py(v)-10, f.top+12), "start", colInk, d.Run.Size)
+			lastLabel = f.px(x)
 		}
-		s.text(f.px(x)+8, ly, "start", colInk, d.Run.Size)
 		fit, res := "—", "—"
 		if c.Fit != nil {
 			fit, res = Dur(c.Fit.At(x)), Dur(v-c.Fit.At(x))
@@ -406,6 +417,10 @@ func campaignChart(c result.Campaign, id string) *chart {
 	}
 	ch.SVG = s.html()
 	ch.Caption = "Each dot is one size; the solid line is the least-squares fit over them, dashed where it extrapolates to project-to. " + fitLine(c) + "."
+	if measured {
+		ch.Title = "Scaling over the sizes that ran"
+		ch.Caption = "The same fit, zoomed on the sizes that ran, to judge how well the line describes them."
+	}
 	return ch
 }
 

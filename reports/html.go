@@ -52,7 +52,7 @@ type banner struct {
 type campaignView struct {
 	ID, Scenario string
 	Banner       banner
-	Chart        *chart
+	Charts       []*chart
 	Fit          string
 	Objectives   []objRow
 }
@@ -114,7 +114,12 @@ func buildPage(rep Report, cfg config) page {
 	for i, c := range rep.Campaigns {
 		id := fmt.Sprintf("campaign-%d", i+1)
 		cv := campaignView{ID: id, Scenario: c.Scenario, Banner: verdictBanner(c.Verdict, false, c.Reason, c.Scenario+" campaign"),
-			Chart: campaignChart(c, id+"-scaling"), Fit: fitLine(c)}
+			Fit: fitLine(c)}
+		for k, measured := range []bool{false, true} {
+			if ch := campaignChart(c, fmt.Sprintf("%s-scaling-%d", id, k+1), measured); ch != nil && (measured || c.ProjectToSitesAffected > 0) {
+				cv.Charts = append(cv.Charts, ch)
+			}
+		}
 		for _, o := range c.Objectives {
 			cv.Objectives = append(cv.Objectives, objView(o, false))
 		}
