@@ -51,6 +51,7 @@ type drill struct {
 	injected bool
 	injEnd   time.Duration
 	affected []string // resolved when the detection window closes
+	curPhase string
 }
 
 func newDrill(sc *scenarios.Scenario, size *scenarios.Size, rt Runtime, cfg config, runID string) *drill {

@@ -122,6 +122,9 @@ func (d *drill) phase(ctx context.Context, name string, fn func(context.Context)
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	d.mu.Lock()
+	d.curPhase = name
+	d.mu.Unlock()
 	d.cfg.observer.Phase(name)
 	d.log.Info("phase", "phase", name)
 	start := d.clock.Now()
@@ -237,4 +240,11 @@ func (d *drill) noteKept(ctx context.Context) {
 		}
 	}
 	d.tl.Note(PhaseTeardown, "kept", "remove it with: drill gc --run "+d.runID, "", "ok")
+}
+
+// phaseNow is the phase running now.
+func (d *drill) phaseNow() string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.curPhase
 }

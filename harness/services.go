@@ -93,8 +93,11 @@ func (s *services) spec(ctx context.Context, svc *scenarios.Service) (ContainerS
 	}, nil
 }
 
-// start creates and starts one service and waits until it is ready.
-func (s *services) start(ctx context.Context, svc *scenarios.Service) error {
+// start creates and starts one service and waits until it is ready; the timeline shows it as
+// a "service" event from create to ready.
+func (s *services) start(ctx context.Context, svc *scenarios.Service) (err error) {
+	span := s.d.tl.Begin(s.d.phaseNow(), "service", "start "+svc.Name, "")
+	defer func() { s.d.endSpan(span, span.event.Phase, err, 1, "") }()
 	spec, err := s.spec(ctx, svc)
 	if err != nil {
 		return err
