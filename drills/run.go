@@ -1,0 +1,171 @@
+package drills
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/onsi/ginkgo/v2"
+
+	"github.com/drill-dev/drill/harness"
+	"github.com/drill-dev/drill/harness/docker"
+	"github.com/drill-dev/drill/reports"
+	"github.com/drill-dev/drill/result"
+	"github.com/drill-dev/drill/scenarios"
+)
+
+// entryName names the report entry through which a drill reaches WriteReports, from any
+// parallel process.
+const entryName = "drill result"
+
+// entry is the report entry's value, as JSON text.
+type entry struct {
+	Result string `json:"result"` // path of result.json
+	// ProjectTo and ProjectedRTO are the scenario's project-to sites-affected and its
+	// projected-rto target, so that the suite's campaign projects as drill report would.
+	ProjectTo    int      `json:"project_to,omitempty"`
+	ProjectedRTO *float64 `json:"projected_rto_seconds,omitempty"`
+}
+
+// Run performs one drill inside a spec: the scenario ref (a built-in name or a path to a
+// scenario file) at the named size ("" is the scenario's first). It is RunCell after loading
+// the scenario; a scenario that does not load, or an unknown size, fails the spec.
+func Run(ctx context.Context, ref, size string, opts ...Option) *result.Result {
+	ginkgo.GinkgoHelper()
+	sc, err := scenarios.Load(ref)
+	if err != nil {
+		ginkgo.Fail(fmt.Sprintf("load %s:\n%v", ref, err))
+	}
+	if size == "" {
+		size = sc.Sizes[0].Name
+	}
+	return RunCell(ctx, harness.Cell{Scenario: sc, Size: size}, opts...)
+}
+
+// RunCell performs one drill inside a spec and returns its result, whatever its verdict; judge
+// it with the matchers. It skips the spec under go test -short (drills need Docker) and fails
+// it when the size is unknown or no Docker engine answers. Cancelling ctx (pass the spec's
+// SpecContext: Ctrl-C and timeouts cancel it) aborts the drill, which tears its stack down and
+// returns an aborted result.
+//
+// It writes result.json, report.html and drill.log, and the service logs, into the drill's
+// folder (WithDir; default OutDir()/SCENARIO-SIZE), prints a one-line verdict with the wall time
+// to the GinkgoWriter, and, unless Unreported, adds a report entry that WriteReports collects.
+func RunCell(ctx context.Context, c harness.Cell, opts ...Option) *result.Result {
+	ginkgo.GinkgoHelper()
+	if testing.Short() {
+		ginkgo.Skip("drills need Docker: skipped under -short")
+	}
+	cfg := newConfig(opts)
+	dir := cfg.dir
+	if dir == "" {
+		dir = filepath.Join(OutDir(os.Getenv), c.Scenario.Name+"-"+c.Size)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		ginkgo.Fail(fmt.Sprintf("drill %s: %v", c.Name(), err))
+	}
+	rt := cfg.rt
+	if rt == nil {
+		drt, err := dockerRuntime(ctx)
+		if err != nil {
+			ginkgo.Fail(fmt.Sprintf("drill %s: %v", c.Name(), err))
+		}
+		defer drt.Close()
+		rt = drt
+	}
+	res, err := runLogged(ctx, c, rt, dir, cfg)
+	if err != nil {
+		ginkgo.Fail(fmt.Sprintf("drill %s: %v", c.Name(), err))
+	}
+	path := filepath.Join(dir, "result.json")
+	outs := reports.Outputs{{Kind: "json", Path: path}, {Kind: "html", Path: filepath.Join(dir, "report.html")}}
+	if err := reports.Write(reports.Single(*res), outs); err != nil {
+		ginkgo.Fail(fmt.Sprintf("drill %s: write result: %v", c.Name(), err))
+	}
+	ginkgo.GinkgoWriter.Printf("%s: %s in %s: %s\n  result: %s\n", c.Name(), verdictWord(res),
+		reports.Dur(res.Run.WallSeconds), res.Reason, path)
+	if !cfg.unreported {
+		ginkgo.AddReportEntry(entryName, entryFor(c.Scenario, path), ginkgo.ReportEntryVisibilityNever)
+	}
+	return res
+}
+
+// runLogged runs the drill with a debug log in dir/drill.log.
+func runLogged(ctx context.Context, c harness.Cell, rt harness.Runtime, dir string, cfg config) (*result.Result, error) {
+	logf, err := os.Create(filepath.Join(dir, "drill.log"))
+	if err != nil {
+		return nil, err
+	}
+	defer logf.Close()
+	log := slog.New(slog.NewTextHandler(logf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	hopts := []harness.Option{harness.WithLogger(log), harness.WithOutDir(dir), harness.WithCommand(command())}
+	if cfg.shard != "" {
+		hopts = append(hopts, harness.WithShard(cfg.shard))
+	}
+	return harness.Run(ctx, c.Scenario, c.Size, rt, append(hopts, cfg.harness...)...)
+}
+
+// dockerRuntime connects to Docker with drill's local defaults in force, as drill run does.
+func dockerRuntime(ctx context.Context) (*docker.Runtime, error) {
+	if err := docker.ApplyLocalDefaults(os.Getenv, os.Setenv); err != nil {
+		return nil, err
+	}
+	cctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	return docker.New(cctx)
+}
+
+// command is what the result records as the command line: the spec, not the test binary.
+func command() string {
+	return "ginkgo spec: " + ginkgo.CurrentSpecReport().FullText()
+}
+
+func entryFor(sc *scenarios.Scenario, path string) string {
+	e := entry{Result: path}
+	if abs, err := filepath.Abs(path); err == nil {
+		e.Result = abs
+	}
+	e.ProjectTo = int(sc.ProjectTo["sites-affected"])
+	if t := sc.Targets.ProjectedRTO; t != nil {
+		s := t.Seconds()
+		e.ProjectedRTO = &s
+	}
+	b, _ := json.Marshal(e)
+	return string(b)
+}
+
+// verdictWord is the verdict in capitals, EXPECTED FAIL for a negative control that caught
+// what it declares.
+func verdictWord(r *result.Result) string {
+	w := strings.ToUpper(string(r.Verdict))
+	if r.Expected {
+		w = "EXPECTED " + w
+	}
+	return w
+}
+
+// OutDir is where drills write their files: $DRILL_OUT when set, else out/drills under the
+// module root (the nearest folder upwards with a go.mod), else under the working directory.
+func OutDir(getenv func(string) string) string {
+	if d := getenv("DRILL_OUT"); d != "" {
+		return d
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return filepath.Join("out", "drills")
+	}
+	for d := wd; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return filepath.Join(d, "out", "drills")
+		}
+		if filepath.Dir(d) == d {
+			return filepath.Join(wd, "out", "drills")
+		}
+	}
+}
