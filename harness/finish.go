@@ -19,6 +19,11 @@ func (d *drill) finish(ctx context.Context, res *result.Result, m *measurement, 
 	res.Run.Repro.Command = d.cfg.command
 	res.Run.Repro.ScenarioHash = sha(d.sc.Source)
 	res.Run.Repro.StackHash = sha(d.stack.Source)
+	res.Run.ProjectTo = d.sc.ProjectTo
+	if pr := d.sc.Targets.For(d.size.Name).ProjectedRTO; pr != nil {
+		v := pr.Seconds()
+		res.Run.ProjectedRTO = &v
+	}
 	if d.sc.Expect != nil {
 		res.Expect = &result.Expect{Verdict: result.Verdict(d.sc.Expect.Verdict), Breaches: d.sc.Expect.Breaches}
 	}
@@ -59,7 +64,8 @@ func (d *drill) score(res *result.Result, m *measurement) {
 	metrics, sites, problems := Measure(obs)
 	res.Metrics, res.Sites = metrics, sites
 	res.Canaries = d.canaryLoad(m)
-	res.Objectives = result.Evaluate(metrics, targetsOf(d.sc, d.size.Name))
+	res.Targets = targetsOf(d.sc, d.size.Name)
+	res.Objectives = result.Evaluate(metrics, res.Targets)
 	res.Findings = findings(res, d.sc)
 	breaches := result.Breaches(res.Objectives)
 	switch {

@@ -28,9 +28,11 @@ type Result struct {
 	Reason string `json:"reason"`
 	// Expected is true when the scenario is a negative control and the verdict and breaches
 	// are the ones it declares.
-	Expected   bool        `json:"expected,omitempty"`
-	Expect     *Expect     `json:"expect,omitempty"`
-	Metrics    Metrics     `json:"metrics"`
+	Expected bool    `json:"expected,omitempty"`
+	Expect   *Expect `json:"expect,omitempty"`
+	Metrics  Metrics `json:"metrics"`
+	// Targets are the scenario's targets at this size, as evaluated into Objectives.
+	Targets    []Target    `json:"targets,omitempty"`
 	Objectives []Objective `json:"objectives"`
 	Sites      []Site      `json:"sites"`
 	Canaries   CanaryLoad  `json:"canaries"`
@@ -60,9 +62,13 @@ type Run struct {
 	Started     time.Time         `json:"started"`
 	Finished    time.Time         `json:"finished"`
 	WallSeconds float64           `json:"wall_seconds"`
-	// T0 is the fault instant on the wall clock; every event's At is seconds from Started.
+	// T0Seconds is the fault instant, in seconds from Started like every event.
 	T0Seconds *float64 `json:"t0_seconds,omitempty"`
-	Repro     Repro    `json:"repro"`
+	// ProjectTo is the scenario's project-to (e.g. sites-affected: 883) and ProjectedRTO its
+	// projected-rto target in seconds, for campaigns built from this result.
+	ProjectTo    map[string]float64 `json:"project_to,omitempty"`
+	ProjectedRTO *float64           `json:"projected_rto_target_seconds,omitempty"`
+	Repro        Repro              `json:"repro"`
 }
 
 // Repro is the reproducibility data of a run.

@@ -4,9 +4,9 @@ import "math"
 
 // Target is one objective's threshold: a measured value must be at most Value.
 type Target struct {
-	Name  string  // as written in the scenario: rto, rpo, lost-writes, milestone:NAME …
-	Unit  string  // "seconds" or "count"
-	Value float64 // seconds or a count
+	Name  string  `json:"name"`  // as written in the scenario: rto, rpo, lost-writes, milestone:NAME …
+	Unit  string  `json:"unit"`  // "seconds" or "count"
+	Value float64 `json:"value"` // seconds or a count
 }
 
 // Evaluate compares metrics with targets, in the targets' order. A metric that is null
