@@ -193,3 +193,22 @@ func TestRunKeepLeavesTheStackAndSaysWhereItIs(t *testing.T) {
 		t.Fatalf("kept notes: %q", kept)
 	}
 }
+
+// A step that outlives its timeout is cut off at it, retried as declared, and fails the drill.
+func TestRunStepTimeoutAndRetry(t *testing.T) {
+	res := run(t, context.Background(), load(t, "fake-timeout.yaml"), newFakeRuntime())
+	hang := events(res, "step", "hang")
+	if len(hang) != 1 {
+		t.Fatalf("hang events: %+v", hang)
+	}
+	e := hang[0]
+	if e.Outcome != "timeout" || e.Attempt != 2 {
+		t.Fatalf("outcome %s after attempt %d, want timeout after 2", e.Outcome, e.Attempt)
+	}
+	if d := e.End - e.Start; d < 0.6 || d > 5 {
+		t.Fatalf("two 300ms attempts took %.2fs", d)
+	}
+	if res.Verdict != result.Fail || res.Metrics.SitesRecovered != 0 {
+		t.Fatalf("verdict %s, recovered %d", res.Verdict, res.Metrics.SitesRecovered)
+	}
+}
