@@ -2,6 +2,8 @@ package harness
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync"
 	"time"
 )
@@ -104,3 +106,21 @@ func (c *FakeClock) Set(at time.Duration) {
 		c.Advance(d)
 	}
 }
+
+// errDeadline is the cause of a context ended by withTimeout.
+var errDeadline = fmt.Errorf("drill clock deadline: %w", context.DeadlineExceeded)
+
+// withTimeout is context.WithTimeout on the drill's clock: the context is cancelled with cause
+// errDeadline once d has passed on clock. The caller must call cancel.
+func withTimeout(ctx context.Context, clock Clock, d time.Duration) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	go func() {
+		if clock.Sleep(ctx, d) == nil {
+			cancel(errDeadline)
+		}
+	}()
+	return ctx, func() { cancel(context.Canceled) }
+}
+
+// timedOut reports whether ctx ended because its withTimeout deadline passed.
+func timedOut(ctx context.Context) bool { return errors.Is(context.Cause(ctx), errDeadline) }

@@ -210,12 +210,12 @@ func (d *drill) recover(ctx context.Context, m *measurement) error {
 	d.affected = affected
 	d.mu.Unlock()
 	d.tl.Note(PhaseRecover, "note", fmt.Sprintf("%d sites affected", len(affected)), "", "ok")
-	rctx, cancel := context.WithTimeout(ctx, d.sc.RecoveryTimeout)
-	defer cancel()
 	m.recoverDeadline = d.t0 + d.sc.RecoveryTimeout
+	rctx, cancel := withTimeout(ctx, d.clock, m.recoverDeadline-d.clock.Now())
+	defer cancel()
 	err := d.runSteps(rctx, d.sc.Recover, stepEnv{phase: PhaseRecover, data: d.data()})
 	m.runbookDone(d.clock.Now())
-	if err != nil && ctx.Err() == nil && rctx.Err() != nil {
+	if err != nil && ctx.Err() == nil && timedOut(rctx) {
 		return fmt.Errorf("runbook did not finish within the recovery timeout %s: %w", d.sc.RecoveryTimeout, err)
 	}
 	return err

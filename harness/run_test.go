@@ -212,3 +212,41 @@ func TestRunStepTimeoutAndRetry(t *testing.T) {
 		t.Fatalf("verdict %s, recovered %d", res.Verdict, res.Metrics.SitesRecovered)
 	}
 }
+
+// On a fake clock an hour-long runbook is cut off by the 10-minute recovery timeout: the
+// drill fails, the hit site never recovers, and the timeline says so in drill time.
+func TestRunRecoveryTimeoutOnAFakeClock(t *testing.T) {
+	clock := NewFakeClock(time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC))
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() { // drill time runs up to 1000× faster than real time
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				clock.Advance(time.Second)
+			}
+		}
+	}()
+	rt := newFakeRuntime()
+	res, err := Run(context.Background(), load(t, "fake-slow.yaml"), "small", rt, WithClock(clock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Verdict != result.Fail || res.Metrics.RTOSeconds != nil || res.Metrics.SitesRecovered != 0 {
+		t.Fatalf("verdict %s rto %v recovered %d: %s", res.Verdict, res.Metrics.RTOSeconds, res.Metrics.SitesRecovered, res.Reason)
+	}
+	if !strings.Contains(res.Reason, "recovery timeout") {
+		t.Fatalf("reason %q does not name the recovery timeout", res.Reason)
+	}
+	sleep := events(res, "step", "an hour of nothing")[0]
+	if d := sleep.End - sleep.Start; d < 590 || d > 610 {
+		t.Fatalf("the hour-long step ran %.0fs of drill time, want it cut at about 600s", d)
+	}
+	if len(events(res, "step", "restore")) != 0 {
+		t.Fatal("the step after the timeout ran")
+	}
+}

@@ -149,10 +149,14 @@ func (d *drill) attempts(ctx context.Context, st *scenarios.Step, env stepEnv) (
 	for attempt := 1; attempt <= st.Retries+1; attempt++ {
 		actx, cancel := ctx, context.CancelFunc(func() {})
 		if st.Timeout > 0 {
-			actx, cancel = context.WithTimeout(ctx, st.Timeout)
+			actx, cancel = withTimeout(ctx, d.clock, st.Timeout)
 		}
 		out, err = d.do(actx, st, env)
-		if err != nil && actx.Err() == context.DeadlineExceeded && ctx.Err() == nil {
+		switch {
+		case err == nil:
+		case timedOut(ctx):
+			err = fmt.Errorf("cut off by the recovery timeout: %w", context.DeadlineExceeded)
+		case ctx.Err() == nil && timedOut(actx):
 			err = fmt.Errorf("timed out after %s: %w", st.Timeout, context.DeadlineExceeded)
 		}
 		cancel()
