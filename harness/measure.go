@@ -86,16 +86,17 @@ func (m *measurement) startVerifier(ctx context.Context, d *drill) {
 }
 
 // affectedNow is the affected set once the detection window has closed: the named sites plus
-// those that failed a poll since t0.
+// those that failed a poll begun between t0 and one probe interval after the inject window
+// (the same rule as Affected).
 func (m *measurement) affectedNow(d *drill) []string {
 	set := map[string]bool{}
 	d.mu.Lock()
 	for s := range d.named {
 		set[s] = true
 	}
-	t0 := d.t0
+	t0, until := d.t0, d.injEnd+d.sc.Intervals.Probe
 	d.mu.Unlock()
-	for _, s := range m.ver.failingSince(t0) {
+	for _, s := range m.ver.failingBetween(t0, until) {
 		set[s] = true
 	}
 	var out []string

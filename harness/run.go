@@ -202,7 +202,13 @@ func (d *drill) inject(ctx context.Context, m *measurement) error {
 // recover waits for the detection window to close (one probe interval after the inject
 // window), fixes the affected sites, then runs the runbook within the recovery timeout.
 func (d *drill) recover(ctx context.Context, m *measurement) error {
-	if err := d.clock.Sleep(ctx, d.sc.Intervals.Probe+time.Millisecond); err != nil {
+	d.mu.Lock()
+	windowEnd := d.injEnd + d.sc.Intervals.Probe
+	d.mu.Unlock()
+	if err := d.clock.Sleep(ctx, windowEnd-d.clock.Now()+time.Millisecond); err != nil {
+		return err
+	}
+	if err := m.ver.waitIdle(ctx); err != nil {
 		return err
 	}
 	affected := m.affectedNow(d)

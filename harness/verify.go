@@ -25,8 +25,26 @@ type verifier struct {
 	verified   map[string]bool // fingerprints and links checked since the site was last unhealthy
 	lastChange time.Duration
 	rounds     int
+	roundDone  chan struct{} // closed when the round in progress ends; nil between rounds
 	stop       context.CancelFunc
 	done       chan struct{}
+}
+
+// waitIdle waits until the round in progress, if any, has ended, so that no poll that began
+// before now can observe what happens next.
+func (v *verifier) waitIdle(ctx context.Context) error {
+	v.mu.Lock()
+	ch := v.roundDone
+	v.mu.Unlock()
+	if ch == nil {
+		return nil
+	}
+	select {
+	case <-ch:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 func (v *verifier) run(ctx context.Context) {
@@ -40,28 +58,40 @@ func (v *verifier) run(ctx context.Context) {
 	}
 }
 
-// round polls every site and milestone once, all stamped with the round's start.
+// round polls every site and milestone once; each sample is stamped with the instant its own
+// poll began.
 func (v *verifier) round(ctx context.Context) {
-	at := v.d.clock.Now()
-	pass := make(map[string]bool, len(v.d.sites))
+	done := make(chan struct{})
+	v.mu.Lock()
+	v.roundDone = done
+	v.mu.Unlock()
+	defer func() {
+		v.mu.Lock()
+		v.roundDone = nil
+		v.mu.Unlock()
+		close(done)
+	}()
+	polled := make(map[string]Sample, len(v.d.sites))
 	var mu sync.Mutex
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(pollConcurrency)
 	for _, s := range v.d.sites {
 		g.Go(func() error {
+			at := v.d.clock.Now()
 			ok := v.site(gctx, s)
 			mu.Lock()
-			pass[s] = ok
+			polled[s] = Sample{At: at, Pass: ok}
 			mu.Unlock()
 			return nil
 		})
 	}
 	_ = g.Wait()
-	ms := map[string]bool{}
+	ms := map[string]Sample{}
 	data := v.d.data()
 	for _, p := range v.d.sc.Milestones {
+		at := v.d.clock.Now()
 		_, err := v.d.check(ctx, *p, data, "")
-		ms[p.Name] = err == nil
+		ms[p.Name] = Sample{At: at, Pass: err == nil}
 	}
 	if ctx.Err() != nil {
 		return // an interrupted round is not a measurement
@@ -69,20 +99,20 @@ func (v *verifier) round(ctx context.Context) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	v.rounds++
-	for s, ok := range pass {
-		prev := v.samples[s]
-		if len(prev) > 0 && prev[len(prev)-1].Pass != ok {
-			v.lastChange = at
-		}
-		v.samples[s] = append(prev, Sample{At: at, Pass: ok})
+	for s, x := range polled {
+		v.samples[s] = v.appendSample(v.samples[s], x)
 	}
-	for name, ok := range ms {
-		prev := v.milestones[name]
-		if len(prev) > 0 && prev[len(prev)-1].Pass != ok {
-			v.lastChange = at
-		}
-		v.milestones[name] = append(prev, Sample{At: at, Pass: ok})
+	for name, x := range ms {
+		v.milestones[name] = v.appendSample(v.milestones[name], x)
 	}
+}
+
+// appendSample adds x to a series and notes a change of state. v.mu must be held.
+func (v *verifier) appendSample(prev []Sample, x Sample) []Sample {
+	if len(prev) > 0 && prev[len(prev)-1].Pass != x.Pass {
+		v.lastChange = max(v.lastChange, x.At)
+	}
+	return append(prev, x)
 }
 
 // site polls one site: healthy in every product, then (once per healthy streak) fingerprints
@@ -142,14 +172,14 @@ func (v *verifier) settled(sites []string, n int) bool {
 	return true
 }
 
-// failingSince returns the sites that failed a poll at or after from.
-func (v *verifier) failingSince(from time.Duration) []string {
+// failingBetween returns the sites that failed a poll begun between from and until.
+func (v *verifier) failingBetween(from, until time.Duration) []string {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	var out []string
 	for _, s := range v.d.sites {
 		for _, x := range v.samples[s] {
-			if x.At >= from && !x.Pass {
+			if x.At >= from && x.At <= until && !x.Pass {
 				out = append(out, s)
 				break
 			}
