@@ -72,6 +72,9 @@ func (d *drill) score(res *result.Result, m *measurement) {
 	case len(problems) > 0:
 		res.Verdict, res.Reason = result.Inconclusive, problems[0]
 		res.Errors = append(res.Errors, problems...)
+	case metrics.SitesAffected == 0:
+		res.Verdict = result.Inconclusive
+		res.Reason = "the faults affected no site: no fault step named one and no poll failed, so no recovery was measured (do the products' health probes see this fault?)"
 	case m.readErr != nil && len(m.present) == 0:
 		res.Verdict, res.Reason = result.Inconclusive, "canaries could not be read back: "+m.readErr.Error()
 	case m.recoverErr != nil:

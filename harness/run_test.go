@@ -250,3 +250,11 @@ func TestRunRecoveryTimeoutOnAFakeClock(t *testing.T) {
 		t.Fatal("the step after the timeout ran")
 	}
 }
+
+// A fault that affects no site proves nothing: inconclusive, never pass.
+func TestRunFaultThatAffectsNoSiteIsInconclusive(t *testing.T) {
+	res := run(t, context.Background(), load(t, "fake-noop.yaml"), newFakeRuntime())
+	if res.Verdict != result.Inconclusive || !strings.Contains(res.Reason, "affected no site") {
+		t.Fatalf("verdict %s: %s", res.Verdict, res.Reason)
+	}
+}
