@@ -117,16 +117,20 @@ func resolve(ctx context.Context, tx pgx.Tx, ids []string) ([]Deletion, []string
 		}
 	}
 	var out []Deletion
-	var unknown []string
+	unknown := []string{}
+	seen := map[string]bool{}
 	for _, id := range ids {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
 		if d, ok := found[id]; ok {
 			out = append(out, d)
-			delete(found, id)
-		} else if !slices.Contains(unknown, id) && !slices.ContainsFunc(out, func(d Deletion) bool { return d.ID == id }) {
+		} else {
 			unknown = append(unknown, id)
 		}
 	}
-	return out, append([]string{}, unknown...), nil
+	return out, unknown, nil
 }
 
 func apply(ctx context.Context, tx pgx.Tx, d Deletion) error {
