@@ -157,6 +157,7 @@ func explain(r *result.Result) string {
 		fmt.Fprintf(&b, "negative control: declares %s with %s breached\n", r.Expect.Verdict, orNone(r.Expect.Breaches))
 	}
 	if !unmeasured(r) {
+		fmt.Fprintln(&b, sitesLine(r.Metrics))
 		var lines []string
 		for _, o := range r.Objectives {
 			if !o.Met {
@@ -167,13 +168,25 @@ func explain(r *result.Result) string {
 			fmt.Fprintf(&b, "breached objectives (%d of %d):\n%s\n", len(lines), len(r.Objectives), strings.Join(lines, "\n"))
 		}
 	}
-	if steps := failedSteps(r); len(steps) > 0 {
+	steps := failedSteps(r)
+	if len(steps) > 0 {
 		fmt.Fprintf(&b, "failed steps:\n%s\n", strings.Join(steps, "\n"))
 	}
-	if len(r.Errors) > 0 {
+	// A failed runbook's error is the reason and the failed step again: list the errors only
+	// when they say something else (the harness or the infrastructure failed).
+	if len(r.Errors) > 0 && (unmeasured(r) || len(steps) == 0) {
 		fmt.Fprintf(&b, "errors:\n  %s\n", strings.Join(capped(r.Errors), "\n  "))
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// sitesLine says how many sites the fault hit and how many recovered.
+func sitesLine(m result.Metrics) string {
+	s := fmt.Sprintf("sites: %d of %d affected, %d recovered", m.SitesAffected, m.SitesTotal, m.SitesRecovered)
+	if m.SitesAffected == 0 {
+		s += " (no probe failed after the fault: nothing to time, so RTO and RPO were not measured)"
+	}
+	return s
 }
 
 // objectiveLine is one objective, measured against target: "rto: measured 6m12s, target 5m
@@ -287,28 +300,32 @@ func unreadable(r *result.Result) []string {
 	return out
 }
 
-// failedSteps lists the step instances and steps that failed or timed out, with their output;
-// a step is listed only when none of its instances is, and a failed phase's error only when
-// none of its steps is.
+// failedSteps lists the steps and step instances that failed or timed out, innermost only (an
+// action's step is listed through its own failed steps, which carry the output), and the error
+// of a failed phase none of whose steps is listed.
 func failedSteps(r *result.Result) []string {
-	bad := func(e result.Event) bool { return e.Outcome == "failed" || e.Outcome == "timeout" }
-	instances, steps := map[string]bool{}, map[string]bool{}
+	var bad []result.Event
 	for _, e := range r.Timeline {
-		if bad(e) && e.Kind == "instance" {
-			instances[e.Phase+"/"+e.Name] = true
+		if (e.Kind == "step" || e.Kind == "instance") && (e.Outcome == "failed" || e.Outcome == "timeout") {
+			bad = append(bad, e)
 		}
-		if bad(e) && (e.Kind == "step" || e.Kind == "instance") {
-			steps[e.Phase] = true
+	}
+	inner := func(e result.Event) bool { // another failed event is inside e
+		for _, o := range bad {
+			if o.Phase == e.Phase && o.Name != e.Name && strings.HasPrefix(o.Name, e.Name+"/") && (o.Site == e.Site || e.Site == "") {
+				return true
+			}
+			if o.Phase == e.Phase && o.Name == e.Name && e.Kind == "step" && o.Kind == "instance" {
+				return true
+			}
 		}
+		return false
 	}
 	var out []string
-	for _, p := range r.Phases {
-		if p.Outcome == "failed" && p.Error != "" && !steps[p.Name] {
-			out = append(out, fmt.Sprintf("  %s: %s", p.Name, oneLine(p.Error)))
-		}
-	}
-	for _, e := range r.Timeline {
-		if !bad(e) || (e.Kind == "step" && instances[e.Phase+"/"+e.Name]) || (e.Kind != "step" && e.Kind != "instance") {
+	phases := map[string]bool{}
+	for _, e := range bad {
+		phases[e.Phase] = true
+		if inner(e) {
 			continue
 		}
 		l := fmt.Sprintf("  %s %q", e.Phase, e.Name)
@@ -323,6 +340,11 @@ func failedSteps(r *result.Result) []string {
 			l += ": " + tail(oneLine(e.Output), 400)
 		}
 		out = append(out, l)
+	}
+	for _, p := range r.Phases {
+		if p.Outcome == "failed" && p.Error != "" && !phases[p.Name] {
+			out = append([]string{fmt.Sprintf("  %s: %s", p.Name, oneLine(p.Error))}, out...)
+		}
 	}
 	return capped(out)
 }

@@ -121,6 +121,25 @@ func TestMeetTargetsListsEachBreachMeasuredAgainstTarget(t *testing.T) {
 	golden(t, "meet-targets-missed-control", drills.MeetTargets().FailureMessage(missedControl(t)))
 }
 
+func TestMeetTargetsListsTheInnermostFailedStep(t *testing.T) {
+	// An action step fails through the step inside it; only the inner one carries the output.
+	r := fixture(t, "fail-medium.json")
+	for i, e := range r.Timeline {
+		if e.Kind == "instance" && e.Outcome == "failed" {
+			inner := e
+			inner.Name, inner.Output = e.Name+"/exec", "cloudsuite: side instance: connection refused"
+			r.Timeline[i].Output = ""
+			r.Timeline = append(r.Timeline, inner)
+			break
+		}
+	}
+	msg := drills.MeetTargets().FailureMessage(r)
+	mustContain(t, msg, `recover "restore-sites/exec" for site-031 failed after 3 attempts: cloudsuite: side instance: connection refused`)
+	if strings.Contains(msg, `recover "restore-sites" for`) || strings.Contains(msg, `recover "restore-sites" failed`) {
+		t.Errorf("the outer step is listed besides the inner one:\n%s", msg)
+	}
+}
+
 func TestHaveRTOWithin(t *testing.T) {
 	small := fixture(t, "campaign-small.json") // RTO 40.46s
 	if !match(t, drills.HaveRTOWithin(time.Minute), small) || !match(t, drills.HaveRTOWithin(40460*time.Millisecond), small) {
