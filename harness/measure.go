@@ -186,7 +186,7 @@ func (d *drill) seed(ctx context.Context, m *measurement) error {
 // steady-state probes and waits until every site and product has acknowledged canaries over
 // baselineIntervals intervals.
 func (d *drill) baseline(ctx context.Context, m *measurement) error {
-	fps, links, err := d.survey(ctx)
+	fps, links, err := d.survey(ctx, false)
 	if err != nil {
 		return infra(fmt.Errorf("baseline: %w", err))
 	}
@@ -220,8 +220,10 @@ func (d *drill) baseline(ctx context.Context, m *measurement) error {
 	}
 }
 
-// survey returns every site's fingerprints and broken-link count.
-func (d *drill) survey(ctx context.Context) (map[string]map[string]string, map[string]int, error) {
+// survey returns every site's fingerprints and broken-link count. Strict, it fails on the
+// first site it cannot read (the baseline); lenient, it records what it can (the end, when
+// sites may be gone: an unreadable fingerprint is then a mismatch).
+func (d *drill) survey(ctx context.Context, lenient bool) (map[string]map[string]string, map[string]int, error) {
 	fps := map[string]map[string]string{}
 	links := map[string]int{}
 	var mu sync.Mutex
@@ -229,12 +231,12 @@ func (d *drill) survey(ctx context.Context) (map[string]map[string]string, map[s
 	g.SetLimit(pollConcurrency)
 	for _, s := range d.sites {
 		g.Go(func() error {
-			f, err := d.fingerprints(gctx, s)
+			f, err := d.fingerprints(gctx, s, lenient)
 			if err != nil {
 				return err
 			}
 			b, err := d.brokenLinks(gctx, s)
-			if err != nil {
+			if err != nil && !lenient {
 				return err
 			}
 			mu.Lock()
@@ -243,7 +245,11 @@ func (d *drill) survey(ctx context.Context) (map[string]map[string]string, map[s
 			return nil
 		})
 	}
-	return fps, links, g.Wait()
+	err := g.Wait()
+	if lenient && ctx.Err() != nil {
+		err = ctx.Err()
+	}
+	return fps, links, err
 }
 
 // verify waits until every affected site has passed settle polls in a row after the runbook,
@@ -282,7 +288,7 @@ func (d *drill) verify(ctx context.Context, m *measurement) error {
 	m.verifyEnd = d.clock.Now()
 	m.canaries.stopAndWait()
 	m.present, m.readErr = m.canaries.readBack(ctx)
-	fps, links, err := d.finalSurvey(ctx)
+	fps, links, err := d.survey(ctx, true)
 	m.finalFP, m.finalLinks = map[string][]string{}, links
 	for s, f := range fps {
 		if mm := m.mismatches(s, f); len(mm) > 0 {
@@ -290,57 +296,4 @@ func (d *drill) verify(ctx context.Context, m *measurement) error {
 		}
 	}
 	return err
-}
-
-// finalSurvey is survey, tolerant of sites that are gone: their fingerprints are empty (a
-// mismatch in every product) and their links unreadable.
-func (d *drill) finalSurvey(ctx context.Context) (map[string]map[string]string, map[string]int, error) {
-	fps := map[string]map[string]string{}
-	links := map[string]int{}
-	var mu sync.Mutex
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(pollConcurrency)
-	for _, s := range d.sites {
-		g.Go(func() error {
-			f, _ := d.fingerprintsLenient(gctx, s)
-			b, _ := d.brokenLinks(gctx, s)
-			mu.Lock()
-			fps[s], links[s] = f, b
-			mu.Unlock()
-			return nil
-		})
-	}
-	err := g.Wait()
-	if ctx.Err() != nil {
-		err = ctx.Err()
-	}
-	return fps, links, err
-}
-
-// fingerprintsLenient returns what fingerprints it can read; unreadable products are absent.
-func (d *drill) fingerprintsLenient(ctx context.Context, s string) (map[string]string, error) {
-	data := d.data()
-	data.Site = s
-	out := map[string]string{}
-	for _, p := range sortedKeys(d.stack.Products) {
-		prod := d.stack.Products[p]
-		if prod.Fingerprint == nil {
-			continue
-		}
-		if body, err := d.check(ctx, *prod.Fingerprint, data, prod.Service); err == nil {
-			out[p] = string(trimSpace(body))
-		}
-	}
-	return out, nil
-}
-
-func trimSpace(b []byte) []byte {
-	i, j := 0, len(b)
-	for i < j && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t') {
-		i++
-	}
-	for j > i && (b[j-1] == ' ' || b[j-1] == '\n' || b[j-1] == '\r' || b[j-1] == '\t') {
-		j--
-	}
-	return b[i:j]
 }

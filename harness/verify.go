@@ -130,7 +130,7 @@ func (v *verifier) site(ctx context.Context, s string) bool {
 	if v.isVerified(s) {
 		return true
 	}
-	fps, err := v.d.fingerprints(ctx, s)
+	fps, err := v.d.fingerprints(ctx, s, false)
 	if err != nil || !v.m.sameAsBaseline(s, fps) {
 		return false
 	}
@@ -188,8 +188,9 @@ func (v *verifier) failingBetween(from, until time.Duration) []string {
 	return out
 }
 
-// fingerprints returns a site's fingerprint in every product.
-func (d *drill) fingerprints(ctx context.Context, s string) (map[string]string, error) {
+// fingerprints returns a site's fingerprint in every product. Lenient, a product it cannot
+// read is left out instead of failing the call.
+func (d *drill) fingerprints(ctx context.Context, s string, lenient bool) (map[string]string, error) {
 	data := d.data()
 	data.Site = s
 	out := map[string]string{}
@@ -199,10 +200,12 @@ func (d *drill) fingerprints(ctx context.Context, s string) (map[string]string, 
 			continue
 		}
 		body, err := d.check(ctx, *prod.Fingerprint, data, prod.Service)
-		if err != nil {
+		switch {
+		case err == nil:
+			out[p] = strings.TrimSpace(string(body))
+		case !lenient:
 			return nil, fmt.Errorf("fingerprint %s/%s: %w", s, p, err)
 		}
-		out[p] = strings.TrimSpace(string(body))
 	}
 	return out, nil
 }
