@@ -36,7 +36,7 @@ func (d *drill) finish(ctx context.Context, res *result.Result, m *measurement, 
 
 	switch {
 	case ctx.Err() != nil:
-		res.Verdict, res.Reason = result.Aborted, "interrupted during "+phaseOf(err)
+		res.Verdict, res.Reason = result.Aborted, "interrupted during the "+d.phaseNow()+" phase"
 		d.measureWhatExists(res, m)
 	case err != nil:
 		res.Verdict = result.Inconclusive
@@ -172,13 +172,6 @@ func targetsOf(sc *scenarios.Scenario, size string) []result.Target {
 		}
 	}
 	return out
-}
-
-func phaseOf(err error) string {
-	if err == nil {
-		return "verification"
-	}
-	return firstLine(err.Error())
 }
 
 func firstLine(s string) string {
