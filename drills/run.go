@@ -55,8 +55,8 @@ func Run(ctx context.Context, ref, size string, opts ...Option) *result.Result {
 // returns an aborted result.
 //
 // It writes result.json, report.html and drill.log, and the service logs, into the drill's
-// folder (WithDir; default OutDir()/SCENARIO-SIZE), prints a one-line verdict with the wall time
-// to the GinkgoWriter, and, unless Unreported, adds a report entry that WriteReports collects.
+// folder (WithDir; default OutDir()/SCENARIO-SIZE), reports a one-line verdict with the wall time
+// (a report entry Ginkgo prints for every spec), and, unless Unreported, adds a report entry that WriteReports collects.
 func RunCell(ctx context.Context, c harness.Cell, opts ...Option) *result.Result {
 	ginkgo.GinkgoHelper()
 	if testing.Short() {
@@ -88,8 +88,8 @@ func RunCell(ctx context.Context, c harness.Cell, opts ...Option) *result.Result
 	if err := reports.Write(reports.Single(*res), outs); err != nil {
 		ginkgo.Fail(fmt.Sprintf("drill %s: write result: %v", c.Name(), err))
 	}
-	ginkgo.GinkgoWriter.Printf("%s: %s in %s: %s\n  result: %s\n", c.Name(), verdictWord(res),
-		reports.Dur(res.Run.WallSeconds), res.Reason, path)
+	ginkgo.AddReportEntry("drill", fmt.Sprintf("%s: %s in %s: %s\nresult: %s", c.Name(), verdictWord(res),
+		reports.Dur(res.Run.WallSeconds), res.Reason, path))
 	if !cfg.unreported {
 		ginkgo.AddReportEntry(entryName, entryFor(c.Scenario, path), ginkgo.ReportEntryVisibilityNever)
 	}
