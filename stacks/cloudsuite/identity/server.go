@@ -16,6 +16,7 @@ import (
 	"github.com/drill-dev/drill/stacks/cloudsuite/contacts"
 	"github.com/drill-dev/drill/stacks/cloudsuite/directory"
 	"github.com/drill-dev/drill/stacks/cloudsuite/fingerprint"
+	"github.com/drill-dev/drill/stacks/cloudsuite/store"
 	"github.com/drill-dev/drill/stacks/cloudsuite/web"
 )
 
@@ -144,8 +145,17 @@ func (s *Server) site(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
-	if _, code, err := s.state(r.Context(), r.PathValue("site")); err != nil {
+	site := r.PathValue("site")
+	if _, code, err := s.state(r.Context(), site); err != nil {
 		web.Error(w, code, err.Error())
+		return
+	}
+	p, _ := catalog.Lookup(catalog.Identity)
+	if err := store.CheckSite(r.Context(), s.Pool, p, site); errors.Is(err, store.ErrNoRecords) {
+		web.Error(w, http.StatusNotFound, err.Error())
+		return
+	} else if err != nil {
+		web.Error(w, http.StatusServiceUnavailable, err.Error())
 		return
 	}
 	web.JSON(w, http.StatusOK, map[string]string{"status": "ok"})

@@ -2,6 +2,7 @@ package products
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"github.com/drill-dev/drill/stacks/cloudsuite/catalog"
 	"github.com/drill-dev/drill/stacks/cloudsuite/directory"
 	"github.com/drill-dev/drill/stacks/cloudsuite/fingerprint"
+	"github.com/drill-dev/drill/stacks/cloudsuite/store"
 	"github.com/drill-dev/drill/stacks/cloudsuite/web"
 )
 
@@ -126,10 +128,21 @@ func (s *Server) serveSite(w http.ResponseWriter, r *http.Request) (string, bool
 	return site, true
 }
 
+// health answers 200 when identity has the site live and entitled, this product has it, and
+// every table of the site's data is readable with records in the main table.
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.serveSite(w, r); ok {
-		web.JSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	site, ok := s.serveSite(w, r)
+	if !ok {
+		return
 	}
+	if err := store.CheckSite(r.Context(), s.Pool, s.Product, site); errors.Is(err, store.ErrNoRecords) {
+		web.Error(w, http.StatusNotFound, err.Error())
+		return
+	} else if err != nil {
+		web.Error(w, http.StatusServiceUnavailable, err.Error())
+		return
+	}
+	web.JSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
 func (s *Server) fingerprint(w http.ResponseWriter, r *http.Request) {
