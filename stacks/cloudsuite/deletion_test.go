@@ -10,6 +10,9 @@ import (
 	. "github.com/onsi/gomega"
 	"github.com/testcontainers/testcontainers-go"
 	"github.com/testcontainers/testcontainers-go/wait"
+
+	"github.com/drill-dev/drill/stacks/cloudsuite/catalog"
+	"github.com/drill-dev/drill/stacks/cloudsuite/seed"
 )
 
 // The proof of issue 3: the April 2022 deletion, replayed on cloudsuite, and its selective
@@ -207,5 +210,19 @@ var _ = Describe("a deletion in mark mode with soft delete on", Label("docker"),
 			}
 		}).WithContext(ctx).WithTimeout(5 * time.Second).Should(Succeed())
 		Expect(s.fingerprints(ctx, sites)).To(Equal(baseline))
+
+		By("the intended input, an app ID, removes that product from that site only")
+		app := seed.AppID(1, 5, slices.Index(catalog.Apps, "tracker"))
+		var answer2 struct {
+			Deleted []struct{ ID, Kind, Site, Product, Mode string }
+		}
+		Expect(s.do(ctx, "identity", http.MethodPost, "/admin/delete", map[string]any{"ids": app, "mode": "permanent"}, &answer2)).To(Equal(http.StatusOK))
+		Expect(answer2.Deleted).To(ConsistOf(HaveField("Kind", "app")))
+		Expect(answer2.Deleted[0].Site).To(Equal(sites[4]))
+		Eventually(func() int { return s.health(ctx, "tracker", sites[4]) }).WithContext(ctx).Should(Equal(http.StatusNotFound))
+		for _, p := range []string{"identity", "wiki", "pager", "status"} {
+			Expect(s.health(ctx, p, sites[4])).To(Equal(http.StatusOK), p)
+		}
+		Expect(s.health(ctx, "tracker", sites[3])).To(Equal(http.StatusOK))
 	}, NodeTimeout(5*time.Minute))
 })
