@@ -58,7 +58,7 @@ func Sites(ctx context.Context, from, to *pgxpool.Pool, sites []string, o Option
 	var sum Summary
 	for _, site := range sites {
 		g.Go(func() error {
-			res, err := restoreSite(gctx, from, to, site, products)
+			res, err := restoreSite(gctx, from, to, site, products, o.Log)
 			if err != nil {
 				return err
 			}
@@ -96,16 +96,18 @@ func selectProducts(names []string) ([]catalog.Product, error) {
 	return out, nil
 }
 
-func restoreSite(ctx context.Context, from, to *pgxpool.Pool, site string, products []catalog.Product) (SiteResult, error) {
+func restoreSite(ctx context.Context, from, to *pgxpool.Pool, site string, products []catalog.Product, log *slog.Logger) (SiteResult, error) {
 	start := time.Now()
 	var rows int64
 	err := pgx.BeginFunc(ctx, to, func(tx pgx.Tx) error {
 		for _, p := range products {
 			for _, t := range p.Tables {
+				began := time.Now()
 				n, err := copyRows(ctx, from, tx, t, filter([]string{site}))
 				if err != nil {
 					return err
 				}
+				log.Debug("table restored", "site", site, "table", t.ID(), "rows", n, "duration", time.Since(began))
 				rows += n
 			}
 		}
