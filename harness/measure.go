@@ -86,17 +86,16 @@ func (m *measurement) startVerifier(ctx context.Context, d *drill) {
 }
 
 // affectedNow is the affected set once the detection window has closed: the named sites plus
-// those that failed a poll begun between t0 and one probe interval after the inject window
-// (the same rule as Affected).
+// those that failed a poll in the window (the rule of Affected).
 func (m *measurement) affectedNow(d *drill) []string {
 	set := map[string]bool{}
 	d.mu.Lock()
 	for s := range d.named {
 		set[s] = true
 	}
-	t0, until := d.t0, d.injEnd+d.sc.Intervals.Probe
+	t0, injEnd := d.t0, d.injEnd
 	d.mu.Unlock()
-	for _, s := range m.ver.failingBetween(t0, until) {
+	for _, s := range m.ver.failedInWindow(t0, injEnd) {
 		set[s] = true
 	}
 	var out []string

@@ -127,22 +127,36 @@ func Measure(o Observations) (result.Metrics, []result.Site, []string) {
 func secs(d time.Duration) *float64 { v := d.Seconds(); return &v }
 
 // Affected is the set of sites named by a fault step plus every site whose probes failed
-// between t0 and one probe interval after the inject window.
+// between t0 and one probe interval after the inject window: for each site, a failure in any
+// of its polls from t0 up to and including its first poll begun after the inject window.
 func Affected(o Observations) map[string]bool {
 	out := map[string]bool{}
 	for s := range o.Named {
 		out[s] = true
 	}
-	until := o.InjectEnd + o.ProbeInterval
 	for s, ss := range o.Samples {
-		for _, x := range ss {
-			if x.At >= o.T0 && x.At <= until && !x.Pass {
-				out[s] = true
-				break
-			}
+		if failedInWindow(ss, o.T0, o.InjectEnd) {
+			out[s] = true
 		}
 	}
 	return out
+}
+
+// failedInWindow reports whether a poll from t0 through the first one begun after injectEnd
+// failed.
+func failedInWindow(ss []Sample, t0, injectEnd time.Duration) bool {
+	for _, x := range ss {
+		if x.At < t0 {
+			continue
+		}
+		if !x.Pass {
+			return true
+		}
+		if x.At > injectEnd {
+			return false
+		}
+	}
+	return false
 }
 
 // hitInstant is h(s): the earlier of the naming fault instance's start and the first failed

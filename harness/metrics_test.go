@@ -237,3 +237,19 @@ func TestMeasureIntegrityAndLinks(t *testing.T) {
 		t.Fatalf("integrity %d links %d, want 2 3", m.IntegrityMismatches, m.BrokenLinks)
 	}
 }
+
+// A site polled late in each round counts as hit when its first poll after the inject window
+// fails, even if that poll began more than one interval after the window; a failure in its
+// next poll does not make it affected.
+func TestAffectedUsesEachSitesFirstPollAfterTheInjectWindow(t *testing.T) {
+	o := base()
+	late := func(pass func(time.Duration) bool) []Sample {
+		return polls(100*sec+900*time.Millisecond, 130*sec, pass)
+	}
+	o.Samples["a"] = late(downBetween(102*sec, 104*sec))                      // 102.9 fails: in the window
+	o.Samples["b"] = late(downBetween(103*sec+500*time.Millisecond, 105*sec)) // 103.9 fails: after it
+	aff := Affected(o)
+	if !aff["a"] || aff["b"] || aff["c"] {
+		t.Fatalf("affected = %v, want only a", aff)
+	}
+}

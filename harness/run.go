@@ -199,16 +199,14 @@ func (d *drill) inject(ctx context.Context, m *measurement) error {
 	return err
 }
 
-// recover waits for the detection window to close (one probe interval after the inject
-// window), fixes the affected sites, then runs the runbook within the recovery timeout.
+// recover waits for the detection window to close (every site polled once after the inject
+// window: one probe interval), fixes the affected sites, then runs the runbook within the
+// recovery timeout.
 func (d *drill) recover(ctx context.Context, m *measurement) error {
 	d.mu.Lock()
-	windowEnd := d.injEnd + d.sc.Intervals.Probe
+	injEnd := d.injEnd
 	d.mu.Unlock()
-	if err := d.clock.Sleep(ctx, windowEnd-d.clock.Now()+time.Millisecond); err != nil {
-		return err
-	}
-	if err := m.ver.waitIdle(ctx); err != nil {
+	if err := m.ver.waitRoundAfter(ctx, injEnd); err != nil {
 		return err
 	}
 	affected := m.affectedNow(d)

@@ -25,26 +25,10 @@ type verifier struct {
 	verified   map[string]bool // fingerprints and links checked since the site was last unhealthy
 	lastChange time.Duration
 	rounds     int
-	roundDone  chan struct{} // closed when the round in progress ends; nil between rounds
-	stop       context.CancelFunc
-	done       chan struct{}
-}
-
-// waitIdle waits until the round in progress, if any, has ended, so that no poll that began
-// before now can observe what happens next.
-func (v *verifier) waitIdle(ctx context.Context) error {
-	v.mu.Lock()
-	ch := v.roundDone
-	v.mu.Unlock()
-	if ch == nil {
-		return nil
-	}
-	select {
-	case <-ch:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	// lastRoundStart is when the last completed round began.
+	lastRoundStart time.Duration
+	stop           context.CancelFunc
+	done           chan struct{}
 }
 
 func (v *verifier) run(ctx context.Context) {
@@ -61,16 +45,7 @@ func (v *verifier) run(ctx context.Context) {
 // round polls every site and milestone once; each sample is stamped with the instant its own
 // poll began.
 func (v *verifier) round(ctx context.Context) {
-	done := make(chan struct{})
-	v.mu.Lock()
-	v.roundDone = done
-	v.mu.Unlock()
-	defer func() {
-		v.mu.Lock()
-		v.roundDone = nil
-		v.mu.Unlock()
-		close(done)
-	}()
+	start := v.d.clock.Now()
 	polled := make(map[string]Sample, len(v.d.sites))
 	var mu sync.Mutex
 	g, gctx := errgroup.WithContext(ctx)
@@ -99,6 +74,7 @@ func (v *verifier) round(ctx context.Context) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	v.rounds++
+	v.lastRoundStart = start
 	for s, x := range polled {
 		v.samples[s] = v.appendSample(v.samples[s], x)
 	}
@@ -172,20 +148,34 @@ func (v *verifier) settled(sites []string, n int) bool {
 	return true
 }
 
-// failingBetween returns the sites that failed a poll begun between from and until.
-func (v *verifier) failingBetween(from, until time.Duration) []string {
+// failedInWindow returns the sites whose polls failed between t0 and their first poll begun
+// after injectEnd (the rule of Affected).
+func (v *verifier) failedInWindow(t0, injectEnd time.Duration) []string {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	var out []string
 	for _, s := range v.d.sites {
-		for _, x := range v.samples[s] {
-			if x.At >= from && x.At <= until && !x.Pass {
-				out = append(out, s)
-				break
-			}
+		if failedInWindow(v.samples[s], t0, injectEnd) {
+			out = append(out, s)
 		}
 	}
 	return out
+}
+
+// waitRoundAfter waits until a whole poll round begun after at has ended, so that every site
+// has been polled at least once after at.
+func (v *verifier) waitRoundAfter(ctx context.Context, at time.Duration) error {
+	for {
+		v.mu.Lock()
+		done := v.lastRoundStart > at
+		v.mu.Unlock()
+		if done {
+			return nil
+		}
+		if err := v.d.clock.Sleep(ctx, 10*time.Millisecond); err != nil {
+			return err
+		}
+	}
 }
 
 // fingerprints returns a site's fingerprint in every product. Lenient, a product it cannot
