@@ -19,7 +19,7 @@ type config struct {
 func WithRuntime(rt harness.Runtime) Option { return func(c *config) { c.rt = rt } }
 
 // WithDir writes the drill's files (result.json, report.html, drill.log, service logs) into
-// dir (default: OutDir()/SCENARIO-SIZE). Give it to one drill only: a second drill would
+// dir (default: OutDir()/SCENARIO-SIZE; see Unreported). Give it to one drill only: a second drill would
 // overwrite the first one's files.
 func WithDir(dir string) Option { return func(c *config) { c.dir = dir } }
 
@@ -30,7 +30,9 @@ func WithHarness(opts ...harness.Option) Option {
 }
 
 // Unreported keeps the drill out of the suite's reports (WriteReports); its own files are
-// still written. For fixtures whose failure is the point of the spec.
+// still written, under OutDir()/unreported/ unless WithDir says otherwise, so that a glob
+// OutDir()/*/result.json (drill report, drill history import) does not pick them up either.
+// For fixtures whose failure is the point of the spec.
 func Unreported() Option { return func(c *config) { c.unreported = true } }
 
 func newConfig(opts []Option) config {

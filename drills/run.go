@@ -55,8 +55,9 @@ func Run(ctx context.Context, ref, size string, opts ...Option) *result.Result {
 // returns an aborted result.
 //
 // It writes result.json, report.html and drill.log, and the service logs, into the drill's
-// folder (WithDir; default OutDir()/SCENARIO-SIZE), reports a one-line verdict with the wall time
-// (a report entry Ginkgo prints for every spec), and, unless Unreported, adds a report entry that WriteReports collects.
+// folder (WithDir; default OutDir()/SCENARIO-SIZE, see Unreported), reports a one-line verdict
+// with the wall time (a report entry Ginkgo prints for every spec) and, unless Unreported, adds
+// the report entry that WriteReports collects.
 func RunCell(ctx context.Context, c harness.Cell, opts ...Option) *result.Result {
 	ginkgo.GinkgoHelper()
 	if testing.Short() {
@@ -66,6 +67,9 @@ func RunCell(ctx context.Context, c harness.Cell, opts ...Option) *result.Result
 	dir := cfg.dir
 	if dir == "" {
 		dir = filepath.Join(OutDir(os.Getenv), c.Scenario.Name+"-"+c.Size)
+		if cfg.unreported {
+			dir = filepath.Join(OutDir(os.Getenv), "unreported", c.Scenario.Name+"-"+c.Size)
+		}
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		ginkgo.Fail(fmt.Sprintf("drill %s: %v", c.Name(), err))
@@ -88,7 +92,7 @@ func RunCell(ctx context.Context, c harness.Cell, opts ...Option) *result.Result
 	if err := reports.Write(reports.Single(*res), outs); err != nil {
 		ginkgo.Fail(fmt.Sprintf("drill %s: write result: %v", c.Name(), err))
 	}
-	ginkgo.AddReportEntry("drill", fmt.Sprintf("%s: %s in %s: %s\nresult: %s", c.Name(), verdictWord(res),
+	ginkgo.AddReportEntry("drill", fmt.Sprintf("%s: %s in %s: %s\nresult: %s", subject(res), verdictWord(res),
 		reports.Dur(res.Run.WallSeconds), res.Reason, path))
 	if !cfg.unreported {
 		ginkgo.AddReportEntry(entryName, entryFor(c.Scenario, path), ginkgo.ReportEntryVisibilityNever)
