@@ -31,6 +31,10 @@ type stepError struct {
 }
 
 func (e *stepError) Error() string {
+	var inner *stepError
+	if errors.As(e.err, &inner) {
+		return inner.Error() // the innermost step names the whole path (action/step)
+	}
 	if e.site != "" {
 		return fmt.Sprintf("step %s [site %s]: %v", e.step, e.site, e.err)
 	}
