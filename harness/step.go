@@ -139,7 +139,11 @@ func (d *drill) endSpan(span *Span, phase string, err error, attempt int, out st
 		outcome = "aborted"
 	default:
 		outcome = "failed"
-		out = strings.TrimSpace(out + "\n" + err.Error())
+		if msg := err.Error(); strings.Contains(msg, strings.TrimSpace(out)) {
+			out = msg // the error already quotes the output's tail
+		} else {
+			out = strings.TrimSpace(out + "\n" + msg)
+		}
 	}
 	ev := span.End(outcome, attempt, d.redact(out))
 	d.cfg.observer.Event(phase, ev.Kind, ev.Name, ev.Site, outcome)

@@ -96,8 +96,8 @@ func FitLine(points []Point) (Fit, error) {
 type Projection struct {
 	// SitesAffected is project-to's sites-affected; 0 projects nothing.
 	SitesAffected int
-	// TargetSeconds is the projected-rto target; nil sets no objective. When nil, NewCampaign
-	// takes the target of a drill's projected-rto objective, if any.
+	// TargetSeconds is the projected-rto target; nil sets no objective. Zero or nil fields are
+	// taken from the drills' recorded project-to and projected-rto target, if any.
 	TargetSeconds *float64
 }
 
@@ -144,18 +144,18 @@ func NewCampaign(drills []Result, p Projection) (Campaign, error) {
 }
 
 func (c *Campaign) project(p Projection) {
-	c.ProjectToSitesAffected = p.SitesAffected
-	target := p.TargetSeconds
-	if target == nil {
-		for _, d := range c.Drills {
-			for _, o := range d.Objectives {
-				if o.Name == "projected-rto" {
-					t := o.Target
-					target = &t
-				}
-			}
+	// What the caller leaves unset comes from the drills: the scenario's project-to and
+	// projected-rto target, recorded in each result.
+	for _, d := range c.Drills {
+		if p.SitesAffected == 0 {
+			p.SitesAffected = int(d.Run.ProjectTo["sites-affected"])
+		}
+		if p.TargetSeconds == nil {
+			p.TargetSeconds = d.Run.ProjectedRTO
 		}
 	}
+	c.ProjectToSitesAffected = p.SitesAffected
+	target := p.TargetSeconds
 	if c.Fit != nil && p.SitesAffected > 0 {
 		v := c.Fit.At(float64(p.SitesAffected))
 		c.ProjectedRTOSeconds = &v

@@ -132,3 +132,22 @@ func TestFixturesAreConsistent(t *testing.T) {
 }
 
 func near(a, b float64) bool { return math.Abs(a-b) < 1e-6*math.Max(1, math.Abs(b)) }
+
+func TestCampaignProjectsWithTheScenarioRecordedInItsResults(t *testing.T) {
+	target := 6 * 3600.0
+	mk := func(size string, affected int, rto float64) Result {
+		r := Result{Run: Run{Scenario: "s", Size: size, ProjectTo: map[string]float64{"sites-affected": 883}, ProjectedRTO: &target}}
+		r.Metrics.SitesAffected, r.Metrics.RTOSeconds = affected, &rto
+		return r
+	}
+	c, err := NewCampaign([]Result{mk("small", 2, 10), mk("medium", 20, 100)}, Projection{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ProjectToSitesAffected != 883 || c.ProjectedRTOSeconds == nil || len(c.Objectives) != 1 {
+		t.Fatalf("projection not taken from the results: %+v", c)
+	}
+	if got := *c.ProjectedRTOSeconds; got < 4414 || got > 4416 { // 5 s per site: 883 × 5 = 4415
+		t.Fatalf("projected %v, want 4415", got)
+	}
+}

@@ -47,8 +47,8 @@ the last runs of each drill's scenario and size.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVarP(&f.outputs, "report", "r", "html", "reports to write: html=PATH,junit=PATH,markdown=PATH,json=PATH; a kind alone takes its default name (report.html, junit.xml, summary.md, result.json); PATH - is stdout")
-	fl.IntVar(&f.projectTo, "project-to", 0, "campaigns: project the fitted RTO to this many sites affected (the scenario's project-to)")
-	fl.StringVar(&f.projectedRTO, "projected-rto", "", "campaigns: target for the projected RTO, e.g. 6h (needs --project-to)")
+	fl.IntVar(&f.projectTo, "project-to", 0, "campaigns: project the fitted RTO to this many sites affected (default: the project-to the results record)")
+	fl.StringVar(&f.projectedRTO, "projected-rto", "", "campaigns: target for the projected RTO, e.g. 6h (default: the projected-rto target the results record)")
 	fl.StringVar(&f.history, "history", "", "history store to read the trend from, or none (default $XDG_DATA_HOME/drill/history.db, when it exists)")
 	fl.BoolVar(&f.stepSummary, "step-summary", false, "also append the Markdown summary to $GITHUB_STEP_SUMMARY")
 	fl.StringSliceVar(&f.redact, "redact-env", nil, "names of environment variables whose values must not appear in the reports")
@@ -62,9 +62,6 @@ func runReport(ctx context.Context, st *state, paths []string, f reportFlags) er
 	}
 	proj := result.Projection{SitesAffected: f.projectTo}
 	if f.projectedRTO != "" {
-		if f.projectTo <= 0 {
-			return withCode(exitUsage, fmt.Errorf("--projected-rto needs --project-to"))
-		}
 		d, err := scenarios.ParseDuration(f.projectedRTO)
 		if err != nil {
 			return withCode(exitUsage, fmt.Errorf("--projected-rto: %w", err))

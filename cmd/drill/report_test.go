@@ -50,7 +50,6 @@ func TestReportRejectsBadInputWithExit2(t *testing.T) {
 	for _, args := range [][]string{
 		{"report", fixtures + "pass-small.json", "-r", "pdf=x.pdf"},
 		{"report", "no-such-result.json"},
-		{"report", fixtures + "pass-small.json", "--projected-rto", "6h"},
 		{"report", fixtures + "pass-small.json", "--project-to", "883", "--projected-rto", "six hours"},
 		{"report"},
 	} {
