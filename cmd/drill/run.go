@@ -101,6 +101,9 @@ func runDrills(ctx context.Context, st *state, args []string, f runFlags) error 
 		return nil
 	}
 	rt, err := newRuntime(ctx, st)
+	if err == nil {
+		err = preflight(ctx, rt, cells)
+	}
 	if err != nil {
 		fmt.Fprintln(st.Stderr, "drill:", err)
 		return withCode(exitInconclusive, nil)

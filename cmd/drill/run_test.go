@@ -69,3 +69,29 @@ func TestRunDryRunPrintsThePlanAndStartsNothing(t *testing.T) {
 		}
 	}
 }
+
+func TestRunWithoutADockerEngineIsInconclusiveWithOneSentence(t *testing.T) {
+	t.Setenv("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+	st, _, errb := inMemory(map[string]string{"DOCKER_HOST": "unix:///nonexistent/docker.sock"})
+	code := execute(st, []string{"run", "--history", "none", "--out", t.TempDir(), "../../harness/testdata/fake-restore.yaml"})
+	if code != exitInconclusive {
+		t.Fatalf("exit %d, want 3; stderr:\n%s", code, errb)
+	}
+	if msg := errb.String(); !strings.Contains(msg, "unix:///nonexistent/docker.sock") || strings.Count(strings.TrimSpace(msg), "\n") > 0 {
+		t.Fatalf("want one line naming what was tried, got:\n%s", msg)
+	}
+}
+
+func TestRunWithAMissingImageStopsBeforeStartingAnything(t *testing.T) {
+	if testing.Short() {
+		t.Skip("needs Docker")
+	}
+	st, _, errb := inMemory(map[string]string{})
+	code := execute(st, []string{"run", "--history", "none", "--out", t.TempDir(), "../../harness/testdata/fake-restore.yaml"})
+	if code != exitInconclusive {
+		t.Fatalf("exit %d, want 3; stderr:\n%s", code, errb)
+	}
+	if !strings.Contains(errb.String(), "fake/app:1") {
+		t.Fatalf("the error does not name the missing image:\n%s", errb)
+	}
+}

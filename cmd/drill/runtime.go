@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os"
 
 	"github.com/drill-dev/drill/harness"
@@ -10,9 +12,35 @@ import (
 
 // newRuntime puts the testcontainers defaults in force (when Docker is local) and connects to
 // the engine. The error says what was tried and what to do.
-func newRuntime(ctx context.Context, st *state) (harness.Runtime, error) {
+func newRuntime(ctx context.Context, st *state) (*docker.Runtime, error) {
 	if err := docker.ApplyLocalDefaults(st.Getenv, os.Setenv); err != nil {
 		return nil, err
 	}
 	return docker.New(ctx)
+}
+
+// preflight runs the checks of drill doctor for the images the cells need (those without a
+// build context; the others are built when absent). A blocking problem is returned as one
+// error listing every failed check.
+func preflight(ctx context.Context, rt *docker.Runtime, cells []harness.Cell) error {
+	seen := map[string]bool{}
+	var images []string
+	for _, c := range cells {
+		for _, name := range c.Scenario.Stack.Order {
+			svc := c.Scenario.Stack.Services[name]
+			if svc.Build == "" && !seen[svc.Image] {
+				seen[svc.Image] = true
+				images = append(images, svc.Image)
+			}
+		}
+	}
+	rep := docker.Preflight(ctx, rt, images)
+	if !rep.Blocked() {
+		return nil
+	}
+	msg := "pre-flight checks failed (drill doctor shows them all):"
+	for _, c := range rep.Failures() {
+		msg += fmt.Sprintf("\n  %s: %s", c.Name, c.Detail)
+	}
+	return errors.New(msg)
 }
