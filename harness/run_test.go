@@ -258,3 +258,15 @@ func TestRunFaultThatAffectsNoSiteIsInconclusive(t *testing.T) {
 		t.Fatalf("verdict %s: %s", res.Verdict, res.Reason)
 	}
 }
+
+// A service that never becomes ready makes the drill inconclusive, with its logs, and
+// whatever was started is torn down.
+func TestRunServiceNeverReadyIsInconclusiveWithItsLogs(t *testing.T) {
+	res := run(t, context.Background(), load(t, "fake-unready.yaml"), newFakeRuntime())
+	if res.Verdict != result.Inconclusive || !strings.Contains(res.Reason, "service app never became ready") {
+		t.Fatalf("verdict %s: %s", res.Verdict, res.Reason)
+	}
+	if len(res.Errors) == 0 || !strings.Contains(res.Errors[0], "fake log") {
+		t.Fatalf("errors lack the service's log lines: %q", res.Errors)
+	}
+}
