@@ -119,6 +119,7 @@ func Measure(o Observations) (result.Metrics, []result.Site, []string) {
 		m.SiteRTOP95Seconds = result.Seconds(nearestRank(rtos, 95))
 	}
 	m.CollateralDowntimeSeconds = unionDowntime(o, affected).Seconds()
+	m.Resolution.PollGapSeconds = maxPollGap(o.Samples).Seconds()
 	var problems []string
 	m.Milestones, problems = milestones(o)
 	return m, rows, problems
@@ -372,4 +373,15 @@ func firstAtOrAfter(ss []Sample, t time.Duration) int {
 		}
 	}
 	return -1
+}
+
+// maxPollGap is the largest time between two consecutive polls of one site.
+func maxPollGap(samples map[string][]Sample) time.Duration {
+	var gap time.Duration
+	for _, ss := range samples {
+		for i := 1; i < len(ss); i++ {
+			gap = max(gap, ss[i].At-ss[i-1].At)
+		}
+	}
+	return gap
 }

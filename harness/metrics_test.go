@@ -88,6 +88,9 @@ func TestMeasureSitesHitOneAfterAnother(t *testing.T) {
 	approx(t, "p95", m.SiteRTOP95Seconds, 20)    // nearest rank of 2 values at 95% is the 2nd
 	approx(t, "incident", m.IncidentSeconds, 21) // t0 100 to last r 121
 	approx(t, "detect", m.DetectSeconds, 0)
+	if m.Resolution.PollGapSeconds != 1 {
+		t.Fatalf("poll gap %v, want 1s", m.Resolution.PollGapSeconds)
+	}
 	if rows[2].Affected {
 		t.Fatal("site c was not hit, yet counted affected")
 	}

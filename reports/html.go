@@ -280,6 +280,9 @@ func historyView(h history.Row, current string) historyRow {
 
 func methods(d result.Result) []method {
 	probe := "probe interval " + Dur(d.Metrics.Resolution.ProbeIntervalSeconds)
+	if r := d.Metrics.Resolution; r.PollGapSeconds > 1.5*r.ProbeIntervalSeconds {
+		probe += " (polls of one site were up to " + Dur(r.PollGapSeconds) + " apart)"
+	}
 	canary := "canary interval " + Dur(d.Metrics.Resolution.CanaryIntervalSeconds)
 	return []method{
 		{"RTO", "The worst affected site's time from being hit (its fault step, or its first failed probe) to the start of its final passing streak: healthy in every product, fingerprints equal to the baseline, links resolving. A site that never recovers leaves the RTO unmeasured and breached.", probe},

@@ -32,6 +32,10 @@ type Metrics struct {
 type Resolution struct {
 	ProbeIntervalSeconds  float64 `json:"probe_interval_seconds"`  // rto, detect, milestones, downtime
 	CanaryIntervalSeconds float64 `json:"canary_interval_seconds"` // rpo
+	// PollGapSeconds is the largest gap between two consecutive polls of one site: the
+	// resolution actually achieved, larger than the probe interval when a round of polls
+	// takes longer than the interval (many sites).
+	PollGapSeconds float64 `json:"poll_gap_seconds,omitempty"`
 }
 
 // Site is one site's row: the same fields as the metrics, for that site.
