@@ -252,12 +252,13 @@ func (d *drill) survey(ctx context.Context, lenient bool) (map[string]map[string
 }
 
 // verify waits until every affected site has passed settle polls in a row after the runbook,
-// or nothing has changed for settle polls after it, or the recovery timeout ends; then it
+// or nothing has changed for max(settle, 3) poll rounds after it, or the recovery timeout
+// ends; then it
 // stops the canaries, reads them back and surveys every site once more.
 func (d *drill) verify(ctx context.Context, m *measurement) error {
 	settle := max(d.sc.Intervals.Settle, 1)
 	probe := d.sc.Intervals.Probe
-	quiet := time.Duration(max(settle, 3)) * probe
+	quiet := max(settle, 3) // rounds, not time: a round of many sites outlasts the interval
 	for {
 		m.mu.Lock()
 		done, end := m.runbookFinished, m.runbookEnd
@@ -270,10 +271,7 @@ func (d *drill) verify(ctx context.Context, m *measurement) error {
 		if done && m.ver.settled(d.affected, settle) && now > end {
 			break
 		}
-		m.ver.mu.Lock()
-		last, rounds := max(m.ver.lastChange, end), m.ver.rounds
-		m.ver.mu.Unlock()
-		if done && rounds > 0 && now-last >= quiet {
+		if done && m.ver.quietRounds(end) >= quiet {
 			d.tl.Note(PhaseVerify, "note", "nothing changed after the runbook", "", "ok")
 			break
 		}

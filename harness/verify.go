@@ -25,8 +25,9 @@ type verifier struct {
 	verified   map[string]bool // fingerprints and links checked since the site was last unhealthy
 	lastChange time.Duration
 	rounds     int
-	// lastRoundStart is when the last completed round began.
+	// lastRoundStart is when the last completed round began; roundStarts lists them all.
 	lastRoundStart time.Duration
+	roundStarts    []time.Duration
 	stop           context.CancelFunc
 	done           chan struct{}
 }
@@ -75,6 +76,7 @@ func (v *verifier) round(ctx context.Context) {
 	defer v.mu.Unlock()
 	v.rounds++
 	v.lastRoundStart = start
+	v.roundStarts = append(v.roundStarts, start)
 	for s, x := range polled {
 		v.samples[s] = v.appendSample(v.samples[s], x)
 	}
@@ -219,4 +221,19 @@ func (d *drill) brokenLinks(ctx context.Context, s string) (int, error) {
 		total += ans.Broken
 	}
 	return total, nil
+}
+
+// quietRounds is how many completed rounds began after the last change of any site or
+// milestone and after at.
+func (v *verifier) quietRounds(at time.Duration) int {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	since := max(v.lastChange, at)
+	n := 0
+	for _, s := range v.roundStarts {
+		if s > since {
+			n++
+		}
+	}
+	return n
 }
