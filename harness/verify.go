@@ -96,16 +96,16 @@ func (v *verifier) appendSample(prev []Sample, x Sample) []Sample {
 // site polls one site: healthy in every product, then (once per healthy streak) fingerprints
 // equal to the baseline and no more broken links than at baseline.
 func (v *verifier) site(ctx context.Context, s string) bool {
-	// A site that takes longer than two probe intervals (at least 2s) to answer is failing,
-	// as far as its users can tell; bounding the poll keeps rounds, and so the resolution,
-	// near the probe interval while a service hangs.
-	ctx, cancel := context.WithTimeout(ctx, max(2*v.d.sc.Intervals.Probe, 2*time.Second))
+	// A site whose health takes longer than two probe intervals (at least 2s) to answer is
+	// failing, as far as its users can tell; bounding it keeps rounds, and so the resolution,
+	// near the probe interval while a service hangs. Fingerprints get the usual probe timeout.
+	hctx, cancel := context.WithTimeout(ctx, max(2*v.d.sc.Intervals.Probe, 2*time.Second))
 	defer cancel()
 	data := v.d.data()
 	data.Site = s
 	for _, p := range sortedKeys(v.d.stack.Products) {
 		prod := v.d.stack.Products[p]
-		if _, err := v.d.check(ctx, *prod.Health, data, prod.Service); err != nil {
+		if _, err := v.d.check(hctx, *prod.Health, data, prod.Service); err != nil {
 			v.setVerified(s, false)
 			return false
 		}
