@@ -147,28 +147,14 @@ func (d *drill) canaryLoad(m *measurement) result.CanaryLoad {
 
 // targetsOf turns the scenario's targets at a size into result targets, in a fixed order.
 func targetsOf(sc *scenarios.Scenario, size string) []result.Target {
-	t := sc.Targets.For(size)
 	var out []result.Target
-	dur := func(name string, d *time.Duration) {
-		if d != nil {
-			out = append(out, result.Target{Name: name, Unit: "seconds", Value: d.Seconds()})
-		}
-	}
-	cnt := func(name string, n *int) {
-		if n != nil {
-			out = append(out, result.Target{Name: name, Unit: "count", Value: float64(*n)})
-		}
-	}
-	dur("rto", t.RTO)
-	dur("site-rto-p95", t.SiteRTOP95)
-	dur("rpo", t.RPO)
-	cnt("lost-writes", t.LostWrites)
-	cnt("collateral-lost-writes", t.CollateralLostWrites)
-	cnt("integrity-mismatches", t.IntegrityMismatches)
-	cnt("broken-links", t.BrokenLinks)
-	for _, p := range sc.Milestones {
-		if v, ok := t.Milestones[p.Name]; ok {
-			out = append(out, result.Target{Name: "milestone:" + p.Name, Unit: "seconds", Value: v.Seconds()})
+	for _, v := range sc.Targets.For(size).List() {
+		switch {
+		case v.Name == "projected-rto": // a campaign's objective, not one drill's
+		case v.Duration != nil:
+			out = append(out, result.Target{Name: v.Name, Unit: "seconds", Value: v.Duration.Seconds()})
+		default:
+			out = append(out, result.Target{Name: v.Name, Unit: "count", Value: float64(*v.Count)})
 		}
 	}
 	return out

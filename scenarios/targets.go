@@ -142,17 +142,35 @@ func (s *Scenario) SizeNames() []string {
 	return out
 }
 
-// String writes the targets in the YAML syntax, for listings: "rto 5m, rpo 1m, lost-writes 0".
-func (t Targets) String() string {
-	var parts []string
+// TargetValue is one set target: a duration or a count, named as in the YAML
+// ("milestone:NAME" for a milestone).
+type TargetValue struct {
+	Name     string
+	Duration *time.Duration
+	Count    *int
+}
+
+// Format writes the value in drill's syntax: "5m" or "0".
+func (v TargetValue) Format() string {
+	if v.Duration != nil {
+		return FormatDuration(*v.Duration)
+	}
+	return fmt.Sprint(*v.Count)
+}
+
+// List returns the targets that are set, in a fixed order: rto, site-rto-p95, rpo,
+// lost-writes, collateral-lost-writes, integrity-mismatches, broken-links, projected-rto, then
+// milestones by name. Per-size overrides are not included (use For first).
+func (t Targets) List() []TargetValue {
+	var out []TargetValue
 	d := func(k string, v *time.Duration) {
 		if v != nil {
-			parts = append(parts, k+" "+FormatDuration(*v))
+			out = append(out, TargetValue{Name: k, Duration: v})
 		}
 	}
 	c := func(k string, v *int) {
 		if v != nil {
-			parts = append(parts, fmt.Sprintf("%s %d", k, *v))
+			out = append(out, TargetValue{Name: k, Count: v})
 		}
 	}
 	d("rto", t.RTO)
@@ -164,7 +182,17 @@ func (t Targets) String() string {
 	c("broken-links", t.BrokenLinks)
 	d("projected-rto", t.ProjectedRTO)
 	for _, m := range sortedKeys(t.Milestones) {
-		parts = append(parts, m+" "+FormatDuration(t.Milestones[m]))
+		v := t.Milestones[m]
+		out = append(out, TargetValue{Name: "milestone:" + m, Duration: &v})
+	}
+	return out
+}
+
+// String writes the targets in the YAML syntax, for listings: "rto 5m, rpo 1m, lost-writes 0".
+func (t Targets) String() string {
+	var parts []string
+	for _, v := range t.List() {
+		parts = append(parts, strings.TrimPrefix(v.Name, "milestone:")+" "+v.Format())
 	}
 	return strings.Join(parts, ", ")
 }

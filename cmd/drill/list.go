@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/drill-dev/drill/scenarios"
 	"github.com/jedib0t/go-pretty/v6/table"
@@ -106,29 +105,18 @@ func listBuiltins(st *state) ([]listEntry, int) {
 // targetMap writes targets with their YAML keys; durations in drill's syntax.
 func targetMap(t scenarios.Targets) map[string]any {
 	m := map[string]any{}
-	d := func(k string, v *time.Duration) {
-		if v != nil {
-			m[k] = scenarios.FormatDuration(*v)
+	ms := map[string]string{}
+	for _, v := range t.List() {
+		switch {
+		case strings.HasPrefix(v.Name, "milestone:"):
+			ms[strings.TrimPrefix(v.Name, "milestone:")] = v.Format()
+		case v.Duration != nil:
+			m[v.Name] = v.Format()
+		default:
+			m[v.Name] = *v.Count
 		}
 	}
-	c := func(k string, v *int) {
-		if v != nil {
-			m[k] = *v
-		}
-	}
-	d("rto", t.RTO)
-	d("site-rto-p95", t.SiteRTOP95)
-	d("rpo", t.RPO)
-	d("projected-rto", t.ProjectedRTO)
-	c("lost-writes", t.LostWrites)
-	c("collateral-lost-writes", t.CollateralLostWrites)
-	c("integrity-mismatches", t.IntegrityMismatches)
-	c("broken-links", t.BrokenLinks)
-	if len(t.Milestones) > 0 {
-		ms := map[string]string{}
-		for k, v := range t.Milestones {
-			ms[k] = scenarios.FormatDuration(v)
-		}
+	if len(ms) > 0 {
 		m["milestones"] = ms
 	}
 	if len(t.Sizes) > 0 {
