@@ -80,7 +80,7 @@ func (c *canaries) write(ctx context.Context, product string, seq int) {
 // writeAll writes seq to every product at once and waits for the answers.
 func (c *canaries) writeAll(ctx context.Context, seq int) {
 	var wg sync.WaitGroup
-	for _, p := range sortedKeys(c.d.stack.Products) {
+	for _, p := range c.d.products {
 		wg.Go(func() { c.write(ctx, p, seq) })
 	}
 	wg.Wait()
@@ -95,7 +95,7 @@ func (c *canaries) start(ctx context.Context) {
 	go func() {
 		defer c.wg.Done()
 		inflight := map[string]chan struct{}{}
-		for _, p := range sortedKeys(c.d.stack.Products) {
+		for _, p := range c.d.products {
 			inflight[p] = make(chan struct{}, 4)
 		}
 		for seq := 1; ; seq++ {
@@ -174,7 +174,7 @@ func (c *canaries) readBack(ctx context.Context) (map[Key]map[int]bool, error) {
 	present := map[Key]map[int]bool{}
 	body, _ := json.Marshal(map[string]any{"sites": c.d.sites})
 	var errs []error
-	for _, p := range sortedKeys(c.d.stack.Products) {
+	for _, p := range c.d.products {
 		prod := c.d.stack.Products[p]
 		out, _, err := c.d.httpCall(ctx, prod.CanaryRead.HTTP, c.d.data(), prod.Service, body)
 		if err != nil {

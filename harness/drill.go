@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -42,8 +44,9 @@ type drill struct {
 	secrets []string
 	runs    atomic.Int64
 
-	svcs  *services
-	sites []string
+	svcs     *services
+	sites    []string
+	products []string // the stack's products, sorted once
 
 	mu       sync.Mutex
 	named    map[string]time.Duration // site -> start of the first fault instance that named it
@@ -72,6 +75,7 @@ func newDrill(sc *scenarios.Scenario, size *scenarios.Size, rt Runtime, cfg conf
 			IdleConnTimeout:     30 * time.Second,
 		}},
 	}
+	d.products = slices.Sorted(maps.Keys(d.stack.Products))
 	d.tl = NewTimeline(d.clock)
 	d.cleanup = &Cleanup{log: d.log}
 	d.svcs = newServices(d)

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -64,7 +66,7 @@ func (m *measurement) sameAsBaseline(site string, fps map[string]string) bool {
 // mismatches lists the products whose fingerprint differs from the baseline.
 func (m *measurement) mismatches(site string, fps map[string]string) []string {
 	var out []string
-	for _, p := range sortedKeys(m.baseFP[site]) {
+	for _, p := range slices.Sorted(maps.Keys(m.baseFP[site])) {
 		if fps[p] != m.baseFP[site][p] {
 			out = append(out, p)
 		}
@@ -115,7 +117,7 @@ func (d *drill) prepare(ctx context.Context, res *result.Result) error {
 	}
 	res.Run.Repro.DockerVersion = info.ServerVersion
 	res.Run.Repro.Images = map[string]string{}
-	for _, name := range sortedKeys(d.stack.Services) {
+	for _, name := range slices.Sorted(maps.Keys(d.stack.Services)) {
 		svc := d.stack.Services[name]
 		id, err := d.imageID(ctx, svc)
 		if err != nil {

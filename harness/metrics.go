@@ -1,7 +1,9 @@
 package harness
 
 import (
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"time"
 
@@ -341,7 +343,7 @@ func milestones(o Observations) (map[string]*float64, []string) {
 	}
 	out := map[string]*float64{}
 	var problems []string
-	for _, name := range sortedKeys(o.Milestones) {
+	for _, name := range slices.Sorted(maps.Keys(o.Milestones)) {
 		ss := o.Milestones[name]
 		out[name] = nil
 		seenFalse := false

@@ -3,6 +3,8 @@ package harness
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 
 	"github.com/drill-dev/drill/scenarios"
@@ -71,7 +73,7 @@ func (d *drill) removeService(ctx context.Context, svc *scenarios.Service, volum
 	if !volumes {
 		return nil
 	}
-	for _, vol := range sortedKeys(svc.Volumes) {
+	for _, vol := range slices.Sorted(maps.Keys(svc.Volumes)) {
 		if err := d.rt.RemoveVolume(ctx, d.svcs.volumeName(vol)); err != nil {
 			return fmt.Errorf("remove volume %s: %w", vol, err)
 		}
@@ -115,15 +117,6 @@ func (d *drill) volumeUsers(vol string) []string {
 		if _, ok := svc.Volumes[vol]; ok {
 			out = append(out, name)
 		}
-	}
-	sort.Strings(out)
-	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
 	}
 	sort.Strings(out)
 	return out

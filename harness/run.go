@@ -5,7 +5,9 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"strconv"
 	"time"
 
@@ -232,7 +234,7 @@ func cpuSeconds() float64 {
 // noteKept records, for a kept stack, where each service's ports are reachable and how to
 // remove the stack later.
 func (d *drill) noteKept(ctx context.Context) {
-	for _, name := range sortedKeys(d.stack.Services) {
+	for _, name := range slices.Sorted(maps.Keys(d.stack.Services)) {
 		c, err := d.svcs.get(name)
 		if err != nil {
 			continue

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -103,7 +105,7 @@ func (v *verifier) site(ctx context.Context, s string) bool {
 	defer cancel()
 	data := v.d.data()
 	data.Site = s
-	for _, p := range sortedKeys(v.d.stack.Products) {
+	for _, p := range v.d.products {
 		prod := v.d.stack.Products[p]
 		if _, err := v.d.check(hctx, *prod.Health, data, prod.Service); err != nil {
 			v.setVerified(s, false)
@@ -191,7 +193,7 @@ func (d *drill) fingerprints(ctx context.Context, s string, lenient bool) (map[s
 	data := d.data()
 	data.Site = s
 	out := map[string]string{}
-	for _, p := range sortedKeys(d.stack.Products) {
+	for _, p := range d.products {
 		prod := d.stack.Products[p]
 		if prod.Fingerprint == nil {
 			continue
@@ -212,7 +214,7 @@ func (d *drill) brokenLinks(ctx context.Context, s string) (int, error) {
 	data := d.data()
 	data.Site = s
 	total := 0
-	for _, name := range sortedKeys(d.stack.Links) {
+	for _, name := range slices.Sorted(maps.Keys(d.stack.Links)) {
 		body, err := d.check(ctx, *d.stack.Links[name], data, "")
 		if err != nil {
 			return 0, fmt.Errorf("links %s of %s: %w", name, s, err)
