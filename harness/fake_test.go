@@ -21,6 +21,7 @@ type fakeRuntime struct {
 	log     []string // "create network x", "remove container y" …
 	missing map[string]bool
 	live    map[string]bool
+	built   []string
 }
 
 func newFakeRuntime() *fakeRuntime {
@@ -61,7 +62,14 @@ func (r *fakeRuntime) ImageID(_ context.Context, ref string) (string, error) {
 	return "sha256:" + ref, nil
 }
 
-func (r *fakeRuntime) BuildImage(context.Context, string, string) error { return nil }
+// BuildImage "builds" a missing image: it is present afterwards.
+func (r *fakeRuntime) BuildImage(_ context.Context, ref, dir string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.missing, ref)
+	r.built = append(r.built, ref+" from "+dir)
+	return nil
+}
 
 func (r *fakeRuntime) CreateNetwork(_ context.Context, name string, _ map[string]string) error {
 	r.record("create network", name)

@@ -272,3 +272,16 @@ func TestRunServiceNeverReadyIsInconclusiveWithItsLogs(t *testing.T) {
 		t.Fatalf("errors lack the service's log lines: %q", res.Errors)
 	}
 }
+
+// A missing image with a build context is built, once, before anything starts.
+func TestRunBuildsAMissingImageFromItsContext(t *testing.T) {
+	rt := newFakeRuntime()
+	rt.missing["fake/app:1"] = true
+	res := run(t, context.Background(), load(t, "fake-build.yaml"), rt)
+	if res.Verdict == result.Inconclusive {
+		t.Fatalf("inconclusive: %s", res.Reason)
+	}
+	if len(rt.built) != 1 || !strings.HasSuffix(rt.built[0], "testdata/app-build") {
+		t.Fatalf("built %v, want fake/app:1 once from testdata/app-build", rt.built)
+	}
+}
