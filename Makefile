@@ -52,6 +52,14 @@ lint: ## gofmt, go vet, staticcheck (pinned in go.mod)
 	$(GO) vet ./...
 	$(GO) tool staticcheck ./...
 
+.PHONY: fuzz
+fuzz: ## fuzz the scenario loader (FUZZTIME=10m by default)
+	$(GO) test -run='^$$' -fuzz=FuzzLoad -fuzztime=$(or $(FUZZTIME),10m) ./scenarios
+
+.PHONY: schema
+schema: ## regenerate the committed JSON Schemas in schema/
+	$(GO) test -count=1 ./cmd/drill -run Schema -update
+
 .PHONY: clean
 clean: ## remove build outputs
 	rm -rf $(BIN)
