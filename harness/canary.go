@@ -200,8 +200,9 @@ func (c *canaries) readBack(ctx context.Context) (map[Key]map[int]bool, error) {
 	return present, nil
 }
 
-// load summarises what the canaries added to the stack over wall seconds.
-func (c *canaries) load(wall time.Duration) (requests, acked, failed int, meanLatency time.Duration) {
+// load counts what the canaries added to the stack: requests, site canaries acknowledged and
+// failed, and the mean request latency.
+func (c *canaries) load() (requests, acked, failed int, meanLatency time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, ws := range c.writes {

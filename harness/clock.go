@@ -100,13 +100,6 @@ func (c *FakeClock) Advance(d time.Duration) {
 	c.sleepers = kept
 }
 
-// Set moves the clock to at (never backwards).
-func (c *FakeClock) Set(at time.Duration) {
-	if d := at - c.Now(); d > 0 {
-		c.Advance(d)
-	}
-}
-
 // errDeadline is the cause of a context ended by withTimeout.
 var errDeadline = fmt.Errorf("drill clock deadline: %w", context.DeadlineExceeded)
 

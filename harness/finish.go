@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/drill-dev/drill/result"
@@ -83,7 +84,7 @@ func (d *drill) score(res *result.Result, m *measurement) {
 		res.Errors = append(res.Errors, d.redact(m.recoverErr.Error()))
 	case len(breaches) > 0:
 		res.Verdict = result.Fail
-		res.Reason = fmt.Sprintf("%d of %d objectives breached: %s", len(breaches), len(res.Objectives), joinNames(breaches))
+		res.Reason = fmt.Sprintf("%d of %d objectives breached: %s", len(breaches), len(res.Objectives), strings.Join(breaches, ", "))
 	default:
 		res.Verdict = result.Pass
 		res.Reason = fmt.Sprintf("all %d objectives met", len(res.Objectives))
@@ -130,7 +131,7 @@ func (d *drill) observations(m *measurement) Observations {
 // canaryLoad states the load the canaries added.
 func (d *drill) canaryLoad(m *measurement) result.CanaryLoad {
 	wall := d.clock.Now()
-	req, acked, failed, lat := m.canaries.load(wall)
+	req, acked, failed, lat := m.canaries.load()
 	cl := result.CanaryLoad{
 		IntervalSeconds:    m.canaries.interval.Seconds(),
 		Writes:             req,
@@ -160,22 +161,8 @@ func targetsOf(sc *scenarios.Scenario, size string) []result.Target {
 	return out
 }
 
+// firstLine is the first line of s.
 func firstLine(s string) string {
-	for i, c := range s {
-		if c == '\n' {
-			return s[:i]
-		}
-	}
-	return s
-}
-
-func joinNames(names []string) string {
-	s := ""
-	for i, n := range names {
-		if i > 0 {
-			s += ", "
-		}
-		s += n
-	}
-	return s
+	line, _, _ := strings.Cut(s, "\n")
+	return line
 }

@@ -47,9 +47,9 @@ func Run(ctx context.Context, sc *scenarios.Scenario, sizeName string, rt Runtim
 	for _, o := range opts {
 		o(&cfg)
 	}
-	size := findSize(sc, sizeName)
-	if size == nil {
-		return nil, fmt.Errorf("scenario %s has no size %q (want %s)", sc.Name, sizeName, sizeNames(sc))
+	size, err := sc.Size(sizeName)
+	if err != nil {
+		return nil, fmt.Errorf("scenario %s: %w", sc.Name, err)
 	}
 	if cfg.clock == nil {
 		cfg.clock = NewClock()
@@ -59,10 +59,10 @@ func Run(ctx context.Context, sc *scenarios.Scenario, sizeName string, rt Runtim
 	d := newDrill(sc, size, rt, cfg, runID)
 	d.labels = Labels(runID, sc.Name, size.Name, started)
 	res := d.newResult(started)
-	cpu0 := cpuSeconds()
+	cpu0 := processCPU()
 
 	m := &measurement{}
-	err := d.phases(ctx, res, m)
+	err = d.phases(ctx, res, m)
 	d.finish(ctx, res, m, err)
 
 	td := d.clock.Now()
@@ -79,7 +79,7 @@ func Run(ctx context.Context, sc *scenarios.Scenario, sizeName string, rt Runtim
 	res.Timeline = d.tl.Events()
 	res.Run.Finished = time.Now()
 	res.Run.WallSeconds = d.clock.Now().Seconds()
-	res.Run.Repro.CPUSeconds = cpuSeconds() - cpu0
+	res.Run.Repro.CPUSeconds = processCPU() - cpu0
 	return res, nil
 }
 
@@ -94,29 +94,6 @@ func Labels(runID, scenario, size string, started time.Time) map[string]string {
 		"drill.scenario": scenario,
 		"drill.size":     size,
 	}
-}
-
-func findSize(sc *scenarios.Scenario, name string) *scenarios.Size {
-	if name == "" && len(sc.Sizes) > 0 {
-		return sc.Sizes[0]
-	}
-	for _, s := range sc.Sizes {
-		if s.Name == name {
-			return s
-		}
-	}
-	return nil
-}
-
-func sizeNames(sc *scenarios.Scenario) string {
-	var s string
-	for i, z := range sc.Sizes {
-		if i > 0 {
-			s += ", "
-		}
-		s += z.Name
-	}
-	return s
 }
 
 // phase runs fn as a named phase on the timeline.
@@ -225,10 +202,6 @@ func (d *drill) recover(ctx context.Context, m *measurement) error {
 		return fmt.Errorf("runbook did not finish within the recovery timeout %s: %w", d.sc.RecoveryTimeout, err)
 	}
 	return err
-}
-
-func cpuSeconds() float64 {
-	return processCPU()
 }
 
 // noteKept records, for a kept stack, where each service's ports are reachable and how to

@@ -33,9 +33,6 @@ func (t *Timeline) Begin(phase, kind, name, site string) *Span {
 	}}
 }
 
-// StartSeconds is when the span began, in seconds since the run started.
-func (s *Span) StartSeconds() float64 { return s.event.Start }
-
 // End records the span with its outcome and the tail of its output.
 func (s *Span) End(outcome string, attempt int, output string) result.Event {
 	s.event.End = seconds(s.tl.clock.Now())

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -166,7 +165,7 @@ func plan(args []string, f runFlags) ([]harness.Cell, error) {
 		}
 		for _, s := range sizes {
 			if _, err := sc.Size(s); err != nil {
-				errs = append(errs, fmt.Errorf("%s: no size %q (want %s)", sc.Name, s, sizeList(sc)))
+				errs = append(errs, fmt.Errorf("%s: %w", sc.Name, err))
 				continue
 			}
 			cells = append(cells, harness.Cell{Scenario: sc, Size: s})
@@ -183,14 +182,6 @@ func plan(args []string, f runFlags) ([]harness.Cell, error) {
 		return nil, err
 	}
 	return harness.Shard(cells, k, n), nil
-}
-
-func sizeList(sc *scenarios.Scenario) string {
-	var names []string
-	for _, s := range sc.Sizes {
-		names = append(names, s.Name)
-	}
-	return strings.Join(names, ", ")
 }
 
 // runCell runs one drill, writes its result and reports, and returns its exit code.
@@ -227,7 +218,7 @@ func runCell(ctx context.Context, st *state, rt harness.Runtime, c harness.Cell,
 		return exitUsage
 	}
 	path := filepath.Join(dir, "result.json")
-	if err := writeJSON(path, res); err != nil {
+	if err := reports.Write(reports.Single(*res), reports.Outputs{{Kind: "json", Path: path}}); err != nil {
 		fmt.Fprintln(st.Stderr, "drill: write result:", err)
 		return exitInconclusive
 	}
@@ -260,28 +251,6 @@ func verdictCode(res *result.Result) int {
 		return exitInterrupted
 	}
 	return exitInconclusive
-}
-
-// writeJSON writes v atomically: to a temporary file renamed into place.
-func writeJSON(path string, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".result-*.json")
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(append(b, '\n')); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 // progressFor picks the progress display; done finishes it.
