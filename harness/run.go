@@ -6,9 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"maps"
-	"os"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/drill-dev/drill/result"
@@ -81,19 +79,6 @@ func Run(ctx context.Context, sc *scenarios.Scenario, sizeName string, rt Runtim
 	res.Run.WallSeconds = d.clock.Now().Seconds()
 	res.Run.Repro.CPUSeconds = processCPU() - cpu0
 	return res, nil
-}
-
-// Labels are the labels on every resource of a run: the run, the host, the process, its start.
-func Labels(runID, scenario, size string, started time.Time) map[string]string {
-	host, _ := os.Hostname()
-	return map[string]string{
-		"drill.run-id":   runID,
-		"drill.host":     host,
-		"drill.pid":      strconv.Itoa(os.Getpid()),
-		"drill.started":  started.UTC().Format(time.RFC3339),
-		"drill.scenario": scenario,
-		"drill.size":     size,
-	}
 }
 
 // phase runs fn as a named phase on the timeline.

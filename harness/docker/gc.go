@@ -82,7 +82,7 @@ func GC(ctx context.Context, rt *Runtime, opts GCOptions) (GCReport, error) {
 
 func (o GCOptions) withDefaults() GCOptions {
 	if o.Host == "" {
-		o.Host = hostname()
+		o.Host = harness.Hostname()
 	}
 	if o.Now == nil {
 		o.Now = time.Now

@@ -3,21 +3,22 @@ package docker
 import (
 	"errors"
 	"fmt"
+	"github.com/drill-dev/drill/harness"
 	"maps"
 	"os"
 	"strconv"
 	"time"
 )
 
-// The labels that name the run a container, network or volume belongs to. GC finds resources by
-// LabelRunID and never touches anything without it.
+// The labels that name the run a container, network or volume belongs to: the harness sets
+// them (harness.Labels); GC finds resources by LabelRunID and never touches anything without it.
 const (
-	LabelRunID    = "drill.run-id"
-	LabelHost     = "drill.host"
-	LabelPID      = "drill.pid"
-	LabelStarted  = "drill.started" // RFC 3339, UTC
-	LabelScenario = "drill.scenario"
-	LabelSize     = "drill.size"
+	LabelRunID    = harness.LabelRunID
+	LabelHost     = harness.LabelHost
+	LabelPID      = harness.LabelPID
+	LabelStarted  = harness.LabelStarted
+	LabelScenario = harness.LabelScenario
+	LabelSize     = harness.LabelSize
 )
 
 // RunLabels names one run of drill on one host: the labels every resource of the run carries.
@@ -34,7 +35,7 @@ type RunLabels struct {
 func NewRunLabels(runID, scenario, size string) RunLabels {
 	return RunLabels{
 		RunID:    runID,
-		Host:     hostname(),
+		Host:     harness.Hostname(),
 		PID:      os.Getpid(),
 		Started:  time.Now().UTC().Truncate(time.Second),
 		Scenario: scenario,
@@ -89,13 +90,4 @@ func ParseRunLabels(labels map[string]string) (RunLabels, error) {
 		return r, fmt.Errorf("run %s: %w", r.RunID, err)
 	}
 	return r, nil
-}
-
-// hostname returns this machine's name, or "unknown" when the kernel will not say.
-func hostname() string {
-	h, err := os.Hostname()
-	if err != nil || h == "" {
-		return "unknown"
-	}
-	return h
 }
