@@ -5,7 +5,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -171,9 +173,15 @@ func (d *drill) sqlConnect(ctx context.Context, service, database string) (*pgx.
 	if err != nil {
 		return nil, err
 	}
-	host, port, _ := strings.Cut(ep, ":")
-	cfg.Host = host
-	fmt.Sscan(port, &cfg.Port)
+	host, port, err := net.SplitHostPort(ep)
+	if err != nil {
+		return nil, fmt.Errorf("endpoint of %s: %w", service, err)
+	}
+	p, err := strconv.ParseUint(port, 10, 16)
+	if err != nil {
+		return nil, fmt.Errorf("endpoint of %s: port %q: %w", service, port, err)
+	}
+	cfg.Host, cfg.Port = host, uint16(p)
 	cfg.User = svc.SQL.User
 	cfg.Password = svc.SQL.Password
 	cfg.Database = database

@@ -231,31 +231,28 @@ func (d *drill) action(ctx context.Context, st *scenarios.Step, env stepEnv) err
 // renderArg renders an action argument: strings as templates (a lone list stays a list),
 // lists element by element.
 func renderArg(v any, data scenarios.TemplateData) (any, error) {
+	var items []string
 	switch x := v.(type) {
 	case string:
 		return scenarios.RenderArg(x, data)
-	case []any:
-		out := make([]string, 0, len(x))
-		for _, e := range x {
-			r, err := scenarios.Render(fmt.Sprint(e), data)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, r)
-		}
-		return out, nil
 	case []string:
-		out := make([]string, 0, len(x))
+		items = x
+	case []any:
 		for _, e := range x {
-			r, err := scenarios.Render(e, data)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, r)
+			items = append(items, fmt.Sprint(e))
 		}
-		return out, nil
+	default:
+		return v, nil
 	}
-	return v, nil
+	out := make([]string, 0, len(items))
+	for _, e := range items {
+		r, err := scenarios.Render(e, data)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }
 
 // sqlExec runs a statement against a service's database.
