@@ -150,31 +150,34 @@ func TestRunMissingImageIsInconclusiveAndStartsNothing(t *testing.T) {
 }
 
 func TestRunInterruptedDuringRecoverIsAbortedAndCleanedUp(t *testing.T) {
-	sc := load(t, "fake-restore.yaml")
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	rt := newFakeRuntime()
-	go func() {
-		// cancel once the restore has begun
-		for {
-			rt.mu.Lock()
-			n := len(rt.log)
-			rt.mu.Unlock()
-			if n > 0 {
-				break
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
-		time.Sleep(3 * time.Second)
-		cancel()
-	}()
-	res := run(t, ctx, sc, rt)
-	if res.Verdict != result.Aborted {
+	res, err := Run(ctx, load(t, "fake-restore.yaml"), "small", rt, WithObserver(cancelAt{PhaseRecover, cancel}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Verdict != result.Aborted || res.Reason != "interrupted during the recover phase" {
 		t.Fatalf("verdict %s: %s", res.Verdict, res.Reason)
 	}
-	if !strings.Contains(res.Reason, "interrupted") {
-		t.Fatalf("reason %q", res.Reason)
+	if left := rt.leftovers(); len(left) > 0 {
+		t.Fatalf("left behind: %v", left)
 	}
 }
+
+// cancelAt is an observer that cancels the drill when a phase starts.
+type cancelAt struct {
+	phase  string
+	cancel context.CancelFunc
+}
+
+func (c cancelAt) Phase(name string) {
+	if name == c.phase {
+		c.cancel()
+	}
+}
+func (cancelAt) Instances(string, int)                        {}
+func (cancelAt) Event(string, string, string, string, string) {}
 
 func TestRunKeepLeavesTheStackAndSaysWhereItIs(t *testing.T) {
 	rt := newFakeRuntime()
