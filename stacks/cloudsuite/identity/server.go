@@ -32,7 +32,7 @@ type Server struct {
 // Handler returns identity's HTTP API.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /healthz", web.Healthz(s.Pool, nil))
 	mux.HandleFunc("GET /admin/sites", s.listSites)
 	mux.HandleFunc("POST /sites/lookup", s.serveLookup)
 	mux.HandleFunc("GET /sites/{site}", s.site)
@@ -44,14 +44,6 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /admin/export", s.export)
 	canary.Store{Pool: s.Pool, Schema: catalog.Identity, Gate: s.gate}.Register(mux)
 	return mux
-}
-
-func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
-	if err := s.Pool.Ping(r.Context()); err != nil {
-		web.Error(w, http.StatusServiceUnavailable, err.Error())
-		return
-	}
-	web.JSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
 func (s *Server) listSites(w http.ResponseWriter, r *http.Request) {

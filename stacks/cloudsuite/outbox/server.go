@@ -39,19 +39,11 @@ type Server struct {
 // /notices/check?sites= checks that every site has a notice.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /healthz", web.Healthz(s.Pool, nil))
 	mux.HandleFunc("POST /notices", s.send)
 	mux.HandleFunc("GET /notices", s.list)
 	mux.HandleFunc("GET /notices/check", s.check)
 	return mux
-}
-
-func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
-	if err := s.Pool.Ping(r.Context()); err != nil {
-		web.Error(w, http.StatusServiceUnavailable, err.Error())
-		return
-	}
-	web.JSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
 func (s *Server) send(w http.ResponseWriter, r *http.Request) {

@@ -30,21 +30,13 @@ type Server struct {
 // the product's records, links (wiki and pager) and the canary API.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /healthz", web.Healthz(s.Pool, map[string]string{"product": s.Product.Name}))
 	mux.HandleFunc("GET /sites/{site}/health", s.health)
 	mux.HandleFunc("GET /sites/{site}/fingerprint", s.fingerprint)
 	mux.HandleFunc("GET /sites/{site}/links", s.links)
 	mux.HandleFunc("GET /sites/{site}/"+s.Product.Main, s.list)
 	canary.Store{Pool: s.Pool, Schema: s.Product.Name, Gate: s.gate}.Register(mux)
 	return mux
-}
-
-func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
-	if err := s.Pool.Ping(r.Context()); err != nil {
-		web.Error(w, http.StatusServiceUnavailable, err.Error())
-		return
-	}
-	web.JSON(w, http.StatusOK, map[string]string{"status": "ok", "product": s.Product.Name})
 }
 
 // errStatus carries the HTTP status of a refusal.

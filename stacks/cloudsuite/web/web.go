@@ -23,6 +23,27 @@ func JSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
+// Pinger is what Healthz checks: a database pool.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Healthz answers 200 with {"status": "ok"} plus the given fields while the database answers a
+// ping, and 503 with the error otherwise.
+func Healthz(db Pinger, fields map[string]string) http.HandlerFunc {
+	body := map[string]string{"status": "ok"}
+	for k, v := range fields {
+		body[k] = v
+	}
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := db.Ping(r.Context()); err != nil {
+			Error(w, http.StatusServiceUnavailable, err.Error())
+			return
+		}
+		JSON(w, http.StatusOK, body)
+	}
+}
+
 // Error writes {"error": msg} with the given status.
 func Error(w http.ResponseWriter, status int, msg string) {
 	JSON(w, status, map[string]string{"error": msg})
