@@ -74,7 +74,7 @@ func (m *measurement) mismatches(site string, fps map[string]string) []string {
 func (m *measurement) startVerifier(ctx context.Context, d *drill) {
 	vctx, cancel := context.WithCancel(ctx)
 	m.ver = &verifier{
-		d: d, m: m, stop: cancel, done: make(chan struct{}),
+		d: d, m: m, stop: cancel, done: make(chan struct{}), roundEnded: make(chan struct{}),
 		samples: map[string][]Sample{}, milestones: map[string][]Sample{}, verified: map[string]bool{},
 	}
 	for _, s := range d.sites {

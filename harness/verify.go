@@ -3,6 +3,7 @@ package harness
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -27,11 +28,12 @@ type verifier struct {
 	verified   map[string]bool // fingerprints and links checked since the site was last unhealthy
 	lastChange time.Duration
 	rounds     int
-	// lastRoundStart is when the last completed round began; roundStarts lists them all.
-	lastRoundStart time.Duration
-	roundStarts    []time.Duration
-	stop           context.CancelFunc
-	done           chan struct{}
+	// roundStarts lists when each completed round began; roundEnded is closed, and replaced,
+	// each time a round completes.
+	roundStarts []time.Duration
+	roundEnded  chan struct{}
+	stop        context.CancelFunc
+	done        chan struct{}
 }
 
 func (v *verifier) run(ctx context.Context) {
@@ -77,8 +79,9 @@ func (v *verifier) round(ctx context.Context) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	v.rounds++
-	v.lastRoundStart = start
 	v.roundStarts = append(v.roundStarts, start)
+	close(v.roundEnded)
+	v.roundEnded = make(chan struct{})
 	for s, x := range polled {
 		v.samples[s] = v.appendSample(v.samples[s], x)
 	}
@@ -176,13 +179,18 @@ func (v *verifier) failedInWindow(t0, injectEnd time.Duration) []string {
 func (v *verifier) waitRoundAfter(ctx context.Context, at time.Duration) error {
 	for {
 		v.mu.Lock()
-		done := v.lastRoundStart > at
+		done := len(v.roundStarts) > 0 && v.roundStarts[len(v.roundStarts)-1] > at
+		ended := v.roundEnded
 		v.mu.Unlock()
 		if done {
 			return nil
 		}
-		if err := v.d.clock.Sleep(ctx, 10*time.Millisecond); err != nil {
-			return err
+		select {
+		case <-ended:
+		case <-v.done:
+			return errors.New("verification stopped before a round after the inject window")
+		case <-ctx.Done():
+			return ctx.Err()
 		}
 	}
 }
