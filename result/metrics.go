@@ -17,7 +17,14 @@ type Metrics struct {
 	CollateralDowntimeSeconds     float64  `json:"collateral_downtime_seconds"`
 	IntegrityMismatches           int      `json:"integrity_mismatches"`
 	BrokenLinks                   int      `json:"broken_links"`
-	DetectSeconds                 *float64 `json:"detect_seconds"`
+	// DetectSeconds is t0 to the first failed poll of any affected site; ExtentSeconds is t0
+	// to the instant every affected site had been seen failing. Both time drill's own probes
+	// (informational); null when no probe saw a failure.
+	DetectSeconds *float64 `json:"detect_seconds"`
+	ExtentSeconds *float64 `json:"extent_seconds"`
+	// UnreadableLinks names the (site, link check) pairs whose check could not be read at the
+	// end; each counts as one broken link.
+	UnreadableLinks []string `json:"unreadable_links,omitempty"`
 	// Milestones maps a milestone name to seconds from t0; null when never reached.
 	Milestones     map[string]*float64 `json:"milestones,omitempty"`
 	SitesAffected  int                 `json:"sites_affected"`
@@ -36,6 +43,9 @@ type Resolution struct {
 	// resolution actually achieved, larger than the probe interval when a round of polls
 	// takes longer than the interval (many sites).
 	PollGapSeconds float64 `json:"poll_gap_seconds,omitempty"`
+	// GraceSeconds is intervals.grace: how long after the runbook verification kept polling
+	// for sites that had not settled.
+	GraceSeconds float64 `json:"grace_seconds,omitempty"`
 }
 
 // Site is one site's row: the same fields as the metrics, for that site.
@@ -57,6 +67,25 @@ type Site struct {
 	Unreadable []string `json:"unreadable,omitempty"`
 	// Products holds the per-product data-loss windows.
 	Products map[string]ProductLoss `json:"products,omitempty"`
+	// Why says why an affected site is affected: the fault step that named it and/or its
+	// first failed poll.
+	Why *Why `json:"why,omitempty"`
+	// ProductRecoveredSeconds maps each product of an affected site to the start of its final
+	// passing streak of health checks (seconds from Run.Started); null: never came back.
+	ProductRecoveredSeconds map[string]*float64 `json:"product_recovered_seconds,omitempty"`
+	// LinksUnreadable names the link checks of this site that could not be read at the end.
+	LinksUnreadable []string `json:"links_unreadable,omitempty"`
+}
+
+// Why records why a site counts as affected.
+type Why struct {
+	// NamedBy is the fault step whose instance named the site, NamedSeconds when it started.
+	NamedBy      string   `json:"named_by,omitempty"`
+	NamedSeconds *float64 `json:"named_seconds,omitempty"`
+	// FailedSeconds is the site's first failed poll after t0, in Product, with Error's text.
+	FailedSeconds *float64 `json:"failed_seconds,omitempty"`
+	Product       string   `json:"product,omitempty"`
+	Error         string   `json:"error,omitempty"`
 }
 
 // ProductLoss is one site's data loss in one product.
