@@ -10,13 +10,13 @@ type Metrics struct {
 	RPOSeconds        *float64 `json:"rpo_seconds"`
 	// RPOBounded is true when for some affected site and product no canary survived, so the
 	// window is a lower bound.
-	RPOBounded                    bool     `json:"rpo_bounded"`
-	LostWrites                    int      `json:"lost_writes"`
-	CollateralLostWrites          int      `json:"collateral_lost_writes"`
-	CollateralDowntimeSiteSeconds float64  `json:"collateral_downtime_site_seconds"`
-	CollateralDowntimeSeconds     float64  `json:"collateral_downtime_seconds"`
-	IntegrityMismatches           int      `json:"integrity_mismatches"`
-	BrokenLinks                   int      `json:"broken_links"`
+	RPOBounded                    bool    `json:"rpo_bounded"`
+	LostWrites                    int     `json:"lost_writes"`
+	CollateralLostWrites          int     `json:"collateral_lost_writes"`
+	CollateralDowntimeSiteSeconds float64 `json:"collateral_downtime_site_seconds"`
+	CollateralDowntimeSeconds     float64 `json:"collateral_downtime_seconds"`
+	IntegrityMismatches           int     `json:"integrity_mismatches"`
+	BrokenLinks                   int     `json:"broken_links"`
 	// DetectSeconds is t0 to the first failed poll of any affected site; ExtentSeconds is t0
 	// to the instant every affected site had been seen failing. Both time drill's own probes
 	// (informational); null when no probe saw a failure.
