@@ -51,7 +51,7 @@ func TestDecodeFull(t *testing.T) {
 	if r[6].Kind != KindSleep || r[6].Sleep != 36*time.Hour {
 		t.Errorf("sleep: %+v", r[6])
 	}
-	if sc.Intervals != (Intervals{Probe: 500 * time.Millisecond, Canary: 250 * time.Millisecond, Settle: 2}) || sc.RecoveryTimeout != 20*time.Minute {
+	if sc.Intervals != (Intervals{Probe: 500 * time.Millisecond, Canary: 250 * time.Millisecond, Settle: 2, Grace: 30 * time.Second}) || sc.RecoveryTimeout != 20*time.Minute {
 		t.Errorf("intervals %+v timeout %v", sc.Intervals, sc.RecoveryTimeout)
 	}
 	if len(sc.Milestones) != 2 || sc.Milestones[0].Name != "customers-notified" || sc.Milestones[1].SQL.Query != "select 1" {
@@ -148,7 +148,7 @@ func TestAnchorsAndDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sc.Intervals != (Intervals{Probe: time.Second, Canary: 250 * time.Millisecond, Settle: 3}) || sc.RecoveryTimeout != 10*time.Minute {
+	if sc.Intervals != (Intervals{Probe: time.Second, Canary: 250 * time.Millisecond, Settle: 3, Grace: 30 * time.Second}) || sc.RecoveryTimeout != 10*time.Minute {
 		t.Errorf("defaults: %+v %v", sc.Intervals, sc.RecoveryTimeout)
 	}
 	if sc.Protect != nil || len(sc.Stack.Protect) != 2 {

@@ -1,6 +1,8 @@
 package scenarios
 
 import (
+	"time"
+
 	"sort"
 	"strings"
 
@@ -14,7 +16,7 @@ var scenarioKeys = []string{"apiVersion", "kind", "name", "description", "stack"
 // when it could not be: references to it are then not checked).
 func decodeScenario(w *walker, f fields, src *source, st *Stack) *Scenario {
 	sc := &Scenario{Pos: w.pos(f.node), File: src.name, Source: src.data,
-		Intervals:       Intervals{Probe: defaultProbeInterval, Canary: defaultCanaryInterval, Settle: defaultSettle},
+		Intervals:       Intervals{Probe: defaultProbeInterval, Canary: defaultCanaryInterval, Settle: defaultSettle, Grace: defaultGrace},
 		RecoveryTimeout: defaultRecoveryTimeout}
 	header(w, f, &sc.Name, &sc.Description)
 	d := &decoder{walker: w, known: st != nil, calls: map[string][]string{}}
@@ -207,23 +209,21 @@ func (d *decoder) milestones(n *yaml.Node, path string) []*Probe {
 }
 
 func (d *decoder) intervals(n *yaml.Node, path string, iv *Intervals) {
-	f, ok := d.mapping(n, path, "probe", "canary", "settle")
+	f, ok := d.mapping(n, path, "probe", "canary", "settle", "grace")
 	if !ok {
 		return
 	}
-	for _, k := range []string{"probe", "canary"} {
+	for k, dst := range map[string]*time.Duration{"probe": &iv.Probe, "canary": &iv.Canary, "grace": &iv.Grace} {
 		v, p := f.get(k)
 		if v == nil {
 			continue
 		}
 		t := d.duration(v, p)
-		if t.ok && t.v == 0 {
+		if t.ok && t.v == 0 && k != "grace" {
 			d.errorf(t.node, p, "must be more than 0s")
 		}
-		if t.ok && k == "probe" {
-			iv.Probe = t.v
-		} else if t.ok {
-			iv.Canary = t.v
+		if t.ok {
+			*dst = t.v
 		}
 	}
 	if v, p := f.get("settle"); v != nil {

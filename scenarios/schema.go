@@ -181,7 +181,7 @@ func scenarioSchema() obj {
 		"inject":           obj{"type": "array", "items": ref("step"), "minItems": 1},
 		"recover":          obj{"type": "array", "items": ref("step"), "minItems": 1},
 		"milestones":       mapOf(ref("probe")),
-		"intervals":        object("", obj{"probe": ref("duration"), "canary": ref("duration"), "settle": integer("passing polls in a row", 1)}),
+		"intervals":        object("", obj{"probe": ref("duration"), "canary": ref("duration"), "settle": integer("passing polls in a row", 1), "grace": withDesc(ref("duration"), "how long after the runbook verification keeps polling unsettled sites; default 30s")}),
 		"recovery-timeout": ref("duration"),
 		"targets":          object("objectives", top),
 		"project-to":       object("", obj{"sites-affected": obj{"type": "number", "exclusiveMinimum": 0}}),
@@ -219,7 +219,9 @@ func stackSchema() obj {
 		"protect": ref("steps"),
 		"products": mapOf(object("a service holding per-site data", obj{
 			"service": str("service"), "health": ref("probe"), "fingerprint": ref("probe"),
-			"canary": object("batched canary write and read", obj{"write": ref("probe"), "read": ref("probe")}, "write", "read"),
+			"health-batch":      withDesc(ref("probe"), "optional batch health: sent the sites, answers per site ok or a reason"),
+			"fingerprint-batch": withDesc(ref("probe"), "optional batch fingerprint: sent the sites, answers per site a checksum"),
+			"canary":            object("batched canary write and read", obj{"write": ref("probe"), "read": ref("probe")}, "write", "read"),
 		}, "service", "health")),
 		"links": mapOf(ref("probe")),
 		"actions": mapOf(object("a named operation", obj{

@@ -19,6 +19,7 @@ const (
 	defaultProbeInterval   = time.Second
 	defaultCanaryInterval  = 250 * time.Millisecond
 	defaultSettle          = 3
+	defaultGrace           = 30 * time.Second
 	defaultRecoveryTimeout = 10 * time.Minute
 )
 

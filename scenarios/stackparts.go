@@ -123,7 +123,7 @@ func (d *decoder) products(n *yaml.Node, path string, st *Stack) {
 	}
 	st.Products = map[string]*Product{}
 	for _, e := range es {
-		f, ok := d.mapping(e.val, e.path, "service", "health", "fingerprint", "canary")
+		f, ok := d.mapping(e.val, e.path, "service", "health", "fingerprint", "health-batch", "fingerprint-batch", "canary")
 		if !ok {
 			continue
 		}
@@ -142,6 +142,8 @@ func (d *decoder) products(n *yaml.Node, path string, st *Stack) {
 		}
 		pr.Health = d.namedProbe(f, "health", perSite, o)
 		pr.Fingerprint = d.namedProbe(f, "fingerprint", perSite, o)
+		pr.HealthBatch = d.namedProbe(f, "health-batch", tmplCtx{}, o)
+		pr.FingerprintBatch = d.namedProbe(f, "fingerprint-batch", tmplCtx{}, o)
 		if v, p := f.get("canary"); v != nil {
 			cf, ok := d.mapping(v, p, "write", "read")
 			if ok && d.require(cf, "write", "read") {

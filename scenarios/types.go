@@ -82,8 +82,12 @@ type Product struct {
 	Service     string
 	Health      *Probe // per site
 	Fingerprint *Probe // per site; the body is the checksum
-	CanaryWrite *Probe // batched write, see the canary protocol
-	CanaryRead  *Probe // batched read
+	// HealthBatch and FingerprintBatch are optional batch forms: the harness sends the list of
+	// sites and the service answers per site (see the probe contracts in the reference).
+	HealthBatch      *Probe
+	FingerprintBatch *Probe
+	CanaryWrite      *Probe // batched write, see the canary protocol
+	CanaryRead       *Probe // batched read
 }
 
 // Action is a named operation the stack exports.
@@ -257,6 +261,9 @@ type Intervals struct {
 	Probe  time.Duration // default 1s
 	Canary time.Duration // default 250ms (grows with sites at run time)
 	Settle int           // passing polls in a row; default 3
+	// Grace is how long after the runbook's end verification keeps polling for affected
+	// sites that have not settled; default 30s.
+	Grace time.Duration
 }
 
 // Targets are the objectives. A nil pointer is no target.
