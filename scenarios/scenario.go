@@ -49,12 +49,13 @@ func decodeScenario(w *walker, f fields, src *source, st *Stack) *Scenario {
 		d.nonEmpty(v, p)
 	}
 	if v, p := f.get("recover"); v != nil {
-		sc.Recover = d.steps(v, p, stepPlace{tc: tmplCtx{t0: true}, affected: true})
+		sc.Recover = d.steps(v, p, stepPlace{tc: tmplCtx{t0: true}, affected: true, runbook: true})
 		d.nonEmpty(v, p)
 	}
 	if v, p := f.get("milestones"); v != nil {
 		sc.Milestones = d.milestones(v, p)
 	}
+	d.manualMilestones(sc)
 	if v, p := f.get("intervals"); v != nil {
 		d.intervals(v, p, &sc.Intervals)
 	}
@@ -298,6 +299,8 @@ func (t *Targets) names() []string {
 		add("integrity-mismatches", t.IntegrityMismatches != nil)
 		add("broken-links", t.BrokenLinks != nil)
 		add("projected-rto", t.ProjectedRTO != nil)
+		add("human-time", t.HumanTime != nil)
+		add("automated-time", t.AutomatedTime != nil)
 		for m := range t.Milestones {
 			add("milestone:"+m, true)
 		}

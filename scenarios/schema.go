@@ -3,6 +3,7 @@ package scenarios
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 // Schema IDs of the two YAML kinds.
@@ -107,7 +108,7 @@ func defs() obj {
 		"fraction": obj{"type": "number", "exclusiveMinimum": 0, "maximum": 1, "description": "rounded up, at least one"},
 		"from":     siteSet,
 	})
-	step := object("a step: exactly one of exec, run, http, sql, wait, sleep, service, volume, action", obj{
+	step := object("a step: exactly one of "+strings.Join(stepKinds, ", "), obj{
 		"name": str("label for the timeline"),
 		"exec": ref("exec"),
 		"run": object("a one-shot container on the run's network", obj{
@@ -125,7 +126,12 @@ func defs() obj {
 			"name": str("volume"), "op": enum("wipe its contents or remove it", volumeOps...),
 		}, "name", "op"),
 		"action": str("an action of the stack"),
-		"with":   mapOf(obj{"anyOf": []any{scalar, listOf(scalar)}}),
+		"manual": object("a step a person does (recover only): the operator confirms it or fails it with a reason", obj{
+			"prompt":    str("shown to the operator; a template (.Sites, .T0, .Size, .Run)"),
+			"simulate":  withDesc(ref("duration"), "the modelled human delay of an unattended run (no terminal, or CI); without it an unattended run refuses the scenario"),
+			"milestone": str("a milestone measured at the instant the step is confirmed"),
+		}, "prompt"),
+		"with": mapOf(obj{"anyOf": []any{scalar, listOf(scalar)}}),
 		"foreach": obj{"description": "fan out over sites", "anyOf": []any{siteSet, object("", obj{
 			"sites": obj{"anyOf": []any{siteSet, choose}}, "seed": integer("mixed with the run's seed", 0),
 		}, "sites")}},
@@ -159,7 +165,9 @@ func scenarioSchema() obj {
 	count := integer("", 0)
 	targets := obj{
 		"rto": ref("duration"), "site-rto-p95": ref("duration"), "rpo": ref("duration"), "projected-rto": ref("duration"),
-		"lost-writes": count, "collateral-lost-writes": count, "integrity-mismatches": count, "broken-links": count,
+		"human-time":     withDesc(ref("duration"), "the runbook's manual steps, confirmed or simulated"),
+		"automated-time": withDesc(ref("duration"), "the runbook's time outside manual steps"),
+		"lost-writes":    count, "collateral-lost-writes": count, "integrity-mismatches": count, "broken-links": count,
 		"milestones": mapOf(ref("duration")),
 	}
 	sizeTargets := object("", targets)

@@ -6,7 +6,7 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-var stepKinds = []string{KindExec, KindRun, KindHTTP, KindSQL, KindWait, KindSleep, KindService, KindVolume, KindAction}
+var stepKinds = []string{KindExec, KindRun, KindHTTP, KindSQL, KindWait, KindSleep, KindService, KindVolume, KindAction, KindManual}
 
 var stepCommon = []string{"name", "with", "foreach", "concurrency", "timeout", "retries"}
 
@@ -22,6 +22,8 @@ type stepPlace struct {
 	affected bool
 	// caller: the action whose steps these are, for call-cycle checks; empty elsewhere.
 	caller string
+	// runbook: the scenario's recover list, where manual steps may stand.
+	runbook bool
 }
 
 // steps decodes a list of steps.
@@ -97,6 +99,9 @@ func (d *decoder) step(n *yaml.Node, path string, sp stepPlace) *Step {
 	if s.Kind == KindAction {
 		d.requiredArgs(n, path, s)
 	}
+	if s.Kind == KindManual {
+		d.manualPlace(f, s, sp)
+	}
 	return s
 }
 
@@ -148,6 +153,8 @@ func (d *decoder) stepKind(k entry, s *Step, sp stepPlace) {
 	case KindAction:
 		s.Action = d.str(k.val, k.path)
 		d.actionRef(k.val, k.path, s.Action, sp.caller)
+	case KindManual:
+		s.Manual = d.manual(k.val, k.path, tc)
 	}
 }
 

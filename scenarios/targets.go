@@ -10,7 +10,7 @@ import (
 )
 
 var targetKeys = []string{"rto", "site-rto-p95", "rpo", "lost-writes", "collateral-lost-writes",
-	"integrity-mismatches", "broken-links", "projected-rto", "milestones"}
+	"integrity-mismatches", "broken-links", "projected-rto", "human-time", "automated-time", "milestones"}
 
 // targets decodes the targets; top allows the per-size overrides.
 func (d *decoder) targets(n *yaml.Node, path string, t *Targets, sc *Scenario, top bool) {
@@ -39,6 +39,8 @@ func (d *decoder) targets(n *yaml.Node, path string, t *Targets, sc *Scenario, t
 	dur("site-rto-p95", &t.SiteRTOP95)
 	dur("rpo", &t.RPO)
 	dur("projected-rto", &t.ProjectedRTO)
+	dur("human-time", &t.HumanTime)
+	dur("automated-time", &t.AutomatedTime)
 	count("lost-writes", &t.LostWrites)
 	count("collateral-lost-writes", &t.CollateralLostWrites)
 	count("integrity-mismatches", &t.IntegrityMismatches)
@@ -69,10 +71,7 @@ func (d *decoder) milestoneTargets(n *yaml.Node, path string, t *Targets, sc *Sc
 		return
 	}
 	t.Milestones = map[string]time.Duration{}
-	var declared []string
-	for _, m := range sc.Milestones {
-		declared = append(declared, m.Name)
-	}
+	declared := sc.MilestoneNames()
 	for _, e := range es {
 		if !contains(declared, e.key) {
 			d.errorf(e.kn, e.path, "unknown milestone %q (want %s)", e.key, choices(declared))
@@ -107,6 +106,8 @@ func (t Targets) For(size string) Targets {
 	pick(&out.SiteRTOP95, o.SiteRTOP95)
 	pick(&out.RPO, o.RPO)
 	pick(&out.ProjectedRTO, o.ProjectedRTO)
+	pick(&out.HumanTime, o.HumanTime)
+	pick(&out.AutomatedTime, o.AutomatedTime)
 	pickInt(&out.LostWrites, o.LostWrites)
 	pickInt(&out.CollateralLostWrites, o.CollateralLostWrites)
 	pickInt(&out.IntegrityMismatches, o.IntegrityMismatches)
@@ -159,8 +160,8 @@ func (v TargetValue) Format() string {
 }
 
 // List returns the targets that are set, in a fixed order: rto, site-rto-p95, rpo,
-// lost-writes, collateral-lost-writes, integrity-mismatches, broken-links, projected-rto, then
-// milestones by name. Per-size overrides are not included (use For first).
+// lost-writes, collateral-lost-writes, integrity-mismatches, broken-links, projected-rto,
+// human-time, automated-time, then milestones by name. Per-size overrides are not included (use For first).
 func (t Targets) List() []TargetValue {
 	var out []TargetValue
 	d := func(k string, v *time.Duration) {
@@ -181,6 +182,8 @@ func (t Targets) List() []TargetValue {
 	c("integrity-mismatches", t.IntegrityMismatches)
 	c("broken-links", t.BrokenLinks)
 	d("projected-rto", t.ProjectedRTO)
+	d("human-time", t.HumanTime)
+	d("automated-time", t.AutomatedTime)
 	for _, m := range sortedKeys(t.Milestones) {
 		v := t.Milestones[m]
 		out = append(out, TargetValue{Name: "milestone:" + m, Duration: &v})

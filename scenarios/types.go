@@ -176,6 +176,7 @@ const (
 	KindService = "service"
 	KindVolume  = "volume"
 	KindAction  = "action"
+	KindManual  = "manual"
 )
 
 // Step is one step of an action, a protect list, inject or recover. Exactly one kind field is
@@ -195,6 +196,7 @@ type Step struct {
 	Volume  *VolumeOp
 	Action  string
 	With    map[string]any // action arguments: strings are templates; lists of strings allowed
+	Manual  *Manual
 
 	Foreach     *Foreach
 	Concurrency int           // default 1
@@ -276,6 +278,8 @@ type Targets struct {
 	IntegrityMismatches  *int
 	BrokenLinks          *int
 	ProjectedRTO         *time.Duration
+	HumanTime            *time.Duration // the runbook's manual steps, confirmed or simulated
+	AutomatedTime        *time.Duration // the rest of the runbook
 	Milestones           map[string]time.Duration
 	// Sizes holds per-size overrides; only set fields override.
 	Sizes map[string]*Targets
