@@ -58,8 +58,11 @@ type ContainerSpec struct {
 	Ports      []int             // container TCP ports to publish on localhost
 	Volumes    map[string]string // volume name -> mount path
 	ReadOnly   map[string]bool   // volume name -> mounted read-only
-	Labels     map[string]string
-	Init       bool // run an init as PID 1 so signals stop the process promptly
+	// NoCopy: volume name -> Docker does not copy the image's files at the mount path into
+	// the volume when it is new and empty.
+	NoCopy map[string]bool
+	Labels map[string]string
+	Init   bool // run an init as PID 1 so signals stop the process promptly
 }
 
 // Container is a started container.

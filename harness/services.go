@@ -71,26 +71,51 @@ func (s *services) spec(ctx context.Context, svc *scenarios.Service) (ContainerS
 	for k, v := range svc.Env {
 		env[k] = v.Value
 	}
-	vols := map[string]string{}
-	for vol, path := range svc.Volumes {
-		name, err := s.ensureVolume(ctx, vol)
-		if err != nil {
-			return ContainerSpec{}, err
-		}
-		vols[name] = path
+	m, err := s.mounts(ctx, svc.Volumes)
+	if err != nil {
+		return ContainerSpec{}, err
 	}
 	return ContainerSpec{
-		Name:    s.d.prefix + "-" + svc.Name,
-		Image:   svc.Image,
-		Command: svc.Command,
-		Env:     env,
-		Network: s.d.network,
-		Aliases: []string{svc.Name},
-		Ports:   svc.Ports,
-		Volumes: vols,
-		Labels:  s.d.labels,
-		Init:    true,
+		Name:     s.d.prefix + "-" + svc.Name,
+		Image:    svc.Image,
+		Command:  svc.Command,
+		Env:      env,
+		Network:  s.d.network,
+		Aliases:  []string{svc.Name},
+		Ports:    svc.Ports,
+		Volumes:  m.paths,
+		ReadOnly: m.readOnly,
+		NoCopy:   m.noCopy,
+		Labels:   s.d.labels,
+		Init:     true,
 	}, nil
+}
+
+// specMounts are a container's stack volumes as the spec names them: by Docker volume name.
+type specMounts struct {
+	paths    map[string]string
+	readOnly map[string]bool
+	noCopy   map[string]bool
+}
+
+// mounts creates the run's volumes a container mounts, when needed, and translates their
+// mounts to Docker volume names.
+func (s *services) mounts(ctx context.Context, vols map[string]scenarios.Mount) (specMounts, error) {
+	m := specMounts{paths: map[string]string{}, readOnly: map[string]bool{}, noCopy: map[string]bool{}}
+	for vol, mt := range vols {
+		name, err := s.ensureVolume(ctx, vol)
+		if err != nil {
+			return specMounts{}, err
+		}
+		m.paths[name] = mt.Path
+		if mt.ReadOnly {
+			m.readOnly[name] = true
+		}
+		if mt.NoCopy {
+			m.noCopy[name] = true
+		}
+	}
+	return m, nil
 }
 
 // start creates and starts one service and waits until it is ready; the timeline shows it as

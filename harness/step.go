@@ -288,24 +288,22 @@ func (d *drill) runOnce(ctx context.Context, r *scenarios.RunCall, data scenario
 		}
 		env[k] = s
 	}
-	vols := map[string]string{}
-	for vol, path := range r.Volumes {
-		name, err := d.svcs.ensureVolume(ctx, vol)
-		if err != nil {
-			return "", err
-		}
-		vols[name] = path
+	m, err := d.svcs.mounts(ctx, r.Volumes)
+	if err != nil {
+		return "", err
 	}
 	spec := ContainerSpec{
-		Name:    fmt.Sprintf("%s-run-%d", d.prefix, d.nextRun()),
-		Image:   r.Image,
-		Command: cmd,
-		Env:     env,
-		User:    r.User,
-		Network: d.network,
-		Volumes: vols,
-		Labels:  d.labels,
-		Init:    true,
+		Name:     fmt.Sprintf("%s-run-%d", d.prefix, d.nextRun()),
+		Image:    r.Image,
+		Command:  cmd,
+		Env:      env,
+		User:     r.User,
+		Network:  d.network,
+		Volumes:  m.paths,
+		ReadOnly: m.readOnly,
+		NoCopy:   m.noCopy,
+		Labels:   d.labels,
+		Init:     true,
 	}
 	res, err := d.rt.RunOnce(ctx, spec)
 	if err != nil {

@@ -264,26 +264,52 @@ func (d *decoder) runCall(n *yaml.Node, path string, tc tmplCtx) *RunCall {
 	return c
 }
 
-// volumeMounts decodes {volume: /mount/path}; check says whether the volumes must exist.
-func (d *decoder) volumeMounts(n *yaml.Node, path string, check bool) map[string]string {
+// volumeMounts decodes {volume: /mount/path} or {volume: {path, read-only, nocopy}}; check
+// says whether the volumes must exist.
+func (d *decoder) volumeMounts(n *yaml.Node, path string, check bool) map[string]Mount {
 	es, ok := d.entries(n, path)
 	if !ok {
 		return nil
 	}
-	out := map[string]string{}
+	out := map[string]Mount{}
 	for _, e := range es {
 		if check {
 			d.volume(e.kn, e.path, e.key)
 		} else if !nameRE.MatchString(e.key) {
 			d.errorf(e.kn, e.path, "bad volume name %q (want lower-case letters, digits and dashes)", e.key)
 		}
-		m := d.str(e.val, e.path)
-		if m != "" && !strings.HasPrefix(m, "/") {
-			d.errorf(d.derefQuiet(e.val), e.path, "mount path %q must be absolute", m)
-		}
-		out[e.key] = m
+		out[e.key] = d.mount(e.val, e.path)
 	}
 	return out
+}
+
+// mount decodes one mount: a path, or {path, read-only, nocopy}.
+func (d *decoder) mount(n *yaml.Node, path string) Mount {
+	var m Mount
+	pn, pp := n, path
+	v := d.derefQuiet(n)
+	if v != nil && v.Kind == yaml.SequenceNode {
+		d.errorf(v, path, "want a mount path or {path, read-only, nocopy}, got %s", describe(v))
+		return m
+	}
+	if v != nil && v.Kind == yaml.MappingNode {
+		f, ok := d.mapping(n, path, "path", "read-only", "nocopy")
+		if !ok || !d.require(f, "path") {
+			return m
+		}
+		if v, p := f.get("read-only"); v != nil {
+			m.ReadOnly = d.boolean(v, p)
+		}
+		if v, p := f.get("nocopy"); v != nil {
+			m.NoCopy = d.boolean(v, p)
+		}
+		pn, pp = f.get("path")
+	}
+	m.Path = d.str(pn, pp)
+	if m.Path != "" && !strings.HasPrefix(m.Path, "/") {
+		d.errorf(d.derefQuiet(pn), pp, "mount path %q must be absolute", m.Path)
+	}
+	return m
 }
 
 // volume checks a volume reference.

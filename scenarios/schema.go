@@ -113,7 +113,7 @@ func defs() obj {
 		"exec": ref("exec"),
 		"run": object("a one-shot container on the run's network", obj{
 			"image": str("image"), "command": listOf(scalar), "env": mapOf(scalar),
-			"volumes": mapOf(str("mount path")), "user": str("user"),
+			"volumes": ref("volumes"), "user": str("user"),
 		}, "image"),
 		"http":  ref("http"),
 		"sql":   ref("sql"),
@@ -157,6 +157,11 @@ func defs() obj {
 		"step":  step,
 		"steps": listOf(ref("step")),
 		"env":   mapOf(obj{"anyOf": []any{scalar, object("", obj{"value": scalar, "secret": obj{"type": "boolean"}}, "value")}}),
+		"volumes": mapOf(obj{"anyOf": []any{str("mount path"), object("a mount with options", obj{
+			"path":      str("mount path"),
+			"read-only": obj{"type": "boolean", "description": "mounted read-only"},
+			"nocopy":    obj{"type": "boolean", "description": "Docker does not copy the image's files at path into a new empty volume"},
+		}, "path")}}),
 	}
 }
 
@@ -215,21 +220,24 @@ func stackSchema() obj {
 	service := object("a container", obj{
 		"image": str("image"), "build": str("Dockerfile context, relative to this file"),
 		"command": listOf(scalar), "env": ref("env"), "ports": listOf(integer("", 1)),
-		"volumes": mapOf(str("mount path")), "depends-on": listOf(obj{"type": "string"}),
-		"sql":   object("how sql steps and probes connect", obj{"port": integer("", 1), "user": scalar, "password": scalar, "database": scalar}, "port", "user"),
+		"volumes": ref("volumes"), "depends-on": listOf(obj{"type": "string"}),
+		"sql": object("how sql steps and probes connect", obj{
+			"driver": enum("default postgres; mysql serves MariaDB too", SQLDrivers...),
+			"port":   integer("", 1), "user": scalar, "password": scalar, "database": scalar,
+		}, "port", "user"),
 		"ready": ready,
 	}, "image")
 	for k, v := range (obj{
 		"services": obj{"type": "object", "minProperties": 1, "additionalProperties": service},
 		"tenants": object("how sites are created and listed", obj{
-			"seed": ref("step"), "list": object("", obj{"http": ref("http")}, "http"),
+			"seed": ref("step"), "list": withDesc(ref("probe"), "the site IDs in order: http a JSON array, sql the first column, exec a JSON array or one per line"),
 		}, "seed", "list"),
 		"protect": ref("steps"),
 		"products": mapOf(object("a service holding per-site data", obj{
 			"service": str("service"), "health": ref("probe"), "fingerprint": ref("probe"),
 			"health-batch":      withDesc(ref("probe"), "optional batch health: sent the sites, answers per site ok or a reason"),
 			"fingerprint-batch": withDesc(ref("probe"), "optional batch fingerprint: sent the sites, answers per site a checksum"),
-			"canary":            object("batched canary write and read", obj{"write": ref("probe"), "read": ref("probe")}, "write", "read"),
+			"canary":            object("optional: the batched canary write (templates see .Seq) and read", obj{"write": ref("probe"), "read": ref("probe")}, "write", "read"),
 		}, "service", "health")),
 		"links": mapOf(ref("probe")),
 		"actions": mapOf(object("a named operation", obj{

@@ -213,12 +213,18 @@ func (d *decoder) ports(n *yaml.Node, path string) []int {
 }
 
 func (d *decoder) sqlConn(n *yaml.Node, path string, s *Service) *SQLConn {
-	f, ok := d.mapping(n, path, "port", "user", "password", "database")
+	f, ok := d.mapping(n, path, "driver", "port", "user", "password", "database")
 	if !ok {
 		return nil
 	}
 	d.require(f, "port", "user")
-	c := &SQLConn{}
+	c := &SQLConn{Driver: DriverPostgres}
+	if v, p := f.get("driver"); v != nil {
+		c.Driver = d.str(v, p)
+		if c.Driver != "" && !contains(SQLDrivers, c.Driver) {
+			d.errorf(d.derefQuiet(v), p, "unknown sql driver %q (want %s)", c.Driver, strings.Join(SQLDrivers, ", "))
+		}
+	}
 	if v, p := f.get("port"); v != nil {
 		c.Port = d.integer(v, p, 1)
 	}

@@ -107,13 +107,7 @@ func (d *decoder) tenants(n *yaml.Node, path string, st *Stack) {
 	if v, p := f.get("seed"); v != nil {
 		st.Tenants.Seed = d.step(v, p, stepPlace{})
 	}
-	if v, p := f.get("list"); v != nil {
-		lf, ok := d.mapping(v, p, "http")
-		if ok && d.require(lf, "http") {
-			st.Tenants.List = &Probe{}
-			d.probe(lf, st.Tenants.List, tmplCtx{}, probeOpts{})
-		}
-	}
+	st.Tenants.List = d.namedProbe(f, "list", tmplCtx{}, probeOpts{})
 }
 
 func (d *decoder) products(n *yaml.Node, path string, st *Stack) {
@@ -147,7 +141,7 @@ func (d *decoder) products(n *yaml.Node, path string, st *Stack) {
 		if v, p := f.get("canary"); v != nil {
 			cf, ok := d.mapping(v, p, "write", "read")
 			if ok && d.require(cf, "write", "read") {
-				pr.CanaryWrite = d.namedProbe(cf, "write", tmplCtx{}, o)
+				pr.CanaryWrite = d.namedProbe(cf, "write", tmplCtx{seq: true}, o)
 				pr.CanaryRead = d.namedProbe(cf, "read", tmplCtx{}, o)
 			}
 		}

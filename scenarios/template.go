@@ -15,19 +15,45 @@ import (
 // a per-site probe; Sites is the sites of the step (all instances of a foreach; otherwise the
 // affected sites in recover and milestones, all sites elsewhere); Size holds the parameters of
 // the size being run; Args the arguments of the action being run (a string, or a []string for
-// lists); T0 the fault instant (zero before it).
+// lists); T0 the fault instant (zero before it); Seq the sequence number of a canary write.
 type TemplateData struct {
 	Site  string
 	Sites []string
 	Size  map[string]string
 	Args  map[string]any
 	T0    time.Time
+	Seq   int
 	Run   string
 	Seed  int64
+
+	// driver is the driver of the sql connection the template is rendered for: the default
+	// of the SQL literal helpers (empty: postgres).
+	driver string
 }
 
-// Funcs are the functions templates may call.
-var Funcs = template.FuncMap{
+// ForSQL returns d for a template rendered for an sql connection of the given driver: the
+// helpers sqlquote and sqlin then quote for that driver unless told another.
+func (d TemplateData) ForSQL(driver string) TemplateData {
+	d.driver = driver
+	return d
+}
+
+// Funcs are the functions templates may call (the SQL literal helpers quote for postgres
+// here; Render quotes for the driver of TemplateData.ForSQL).
+var Funcs = withFuncs(baseFuncs, sqlFuncs(DriverPostgres))
+
+func withFuncs(a, b template.FuncMap) template.FuncMap {
+	out := template.FuncMap{}
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		out[k] = v
+	}
+	return out
+}
+
+var baseFuncs = template.FuncMap{
 	"before":  before,
 	"after":   after,
 	"pgtime":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.000000+00") },
@@ -82,18 +108,34 @@ func toList(v any) ([]string, error) {
 	return nil, fmt.Errorf("want a string or a list, got %T", v)
 }
 
-// cache holds parsed templates by text: the engine renders the same text once per site.
-var cache sync.Map // string -> *template.Template
+// cache holds parsed templates by driver and text: the engine renders the same text once per
+// site.
+var cache sync.Map // driver + "\x00" + text -> *template.Template
 
-func parsed(text string) (*template.Template, error) {
-	if t, ok := cache.Load(text); ok {
+// funcsByDriver holds the function map of each driver.
+var funcsByDriver = map[string]template.FuncMap{
+	"":             Funcs,
+	DriverPostgres: Funcs,
+	DriverMySQL:    withFuncs(baseFuncs, sqlFuncs(DriverMySQL)),
+}
+
+func funcsFor(driver string) template.FuncMap {
+	if f, ok := funcsByDriver[driver]; ok {
+		return f
+	}
+	return Funcs
+}
+
+func parsed(text, driver string) (*template.Template, error) {
+	key := driver + "\x00" + text
+	if t, ok := cache.Load(key); ok {
 		return t.(*template.Template), nil
 	}
-	t, err := template.New("t").Funcs(Funcs).Option("missingkey=error").Parse(text)
+	t, err := template.New("t").Funcs(funcsFor(driver)).Option("missingkey=error").Parse(text)
 	if err != nil {
 		return nil, err
 	}
-	cache.Store(text, t)
+	cache.Store(key, t)
 	return t, nil
 }
 
@@ -102,7 +144,7 @@ func Render(text string, d TemplateData) (string, error) {
 	if !strings.Contains(text, "{{") {
 		return text, nil
 	}
-	t, err := parsed(text)
+	t, err := parsed(text, d.driver)
 	if err != nil {
 		return "", fmt.Errorf("template %q: %w", text, err)
 	}
@@ -120,7 +162,7 @@ func RenderArg(text string, d TemplateData) (any, error) {
 	if !strings.Contains(text, "{{") {
 		return text, nil
 	}
-	t, err := parsed(text)
+	t, err := parsed(text, d.driver)
 	if err != nil {
 		return nil, fmt.Errorf("template %q: %w", text, err)
 	}
@@ -129,7 +171,7 @@ func RenderArg(text string, d TemplateData) (any, error) {
 		if a, ok := root.Nodes[0].(*parse.ActionNode); ok && len(a.Pipe.Decl) == 0 {
 			var got any
 			capture := template.FuncMap{"capture_": func(v any) string { got = v; return "" }}
-			c, err := template.New("c").Funcs(Funcs).Funcs(capture).Option("missingkey=error").
+			c, err := template.New("c").Funcs(funcsFor(d.driver)).Funcs(capture).Option("missingkey=error").
 				Parse("{{capture_ (" + a.Pipe.String() + ")}}")
 			if err == nil {
 				if err := c.Execute(new(strings.Builder), d); err != nil {

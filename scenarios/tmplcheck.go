@@ -11,6 +11,7 @@ import (
 // tmplCtx says what a template may name where it stands.
 type tmplCtx struct {
 	site bool     // .Site: a foreach step or a per-site probe
+	seq  bool     // .Seq: a canary write
 	t0   bool     // .T0: recover and milestones
 	args []string // .Args.X: the declared parameters of the enclosing action
 	// inAction: .Args exists (even with no parameters).
@@ -143,6 +144,7 @@ func (c *tmplChecker) walk(n parse.Node, top bool) {
 			c.walk(cmd, top)
 		}
 	case *parse.CommandNode:
+		c.driverArg(n)
 		for _, a := range n.Args {
 			c.walk(a, top)
 		}
@@ -167,13 +169,28 @@ func (c *tmplChecker) walk(n parse.Node, top bool) {
 	}
 }
 
+// driverArg checks the driver named by a call of an SQL literal helper, when it is a literal.
+func (c *tmplChecker) driverArg(n *parse.CommandNode) {
+	id, ok := n.Args[0].(*parse.IdentifierNode)
+	if !ok || !contains(sqlFuncNames, id.Ident) || len(n.Args) < 3 {
+		return
+	}
+	if len(n.Args) > 3 {
+		c.errorf("%s takes a value and at most one driver", id.Ident)
+		return
+	}
+	if s, ok := n.Args[2].(*parse.StringNode); ok && !contains(SQLDrivers, s.Text) {
+		c.errorf("%s: unknown sql driver %q (want %s)", id.Ident, s.Text, strings.Join(SQLDrivers, ", "))
+	}
+}
+
 func (c *tmplChecker) branch(b *parse.BranchNode, top, inner bool) {
 	c.walk(b.Pipe, top)
 	c.walk(b.List, inner)
 	c.walk(b.ElseList, top)
 }
 
-var templateFields = []string{".Site", ".Sites", ".Size.NAME", ".Args.NAME", ".T0", ".Run", ".Seed"}
+var templateFields = []string{".Site", ".Sites", ".Size.NAME", ".Args.NAME", ".T0", ".Seq", ".Run", ".Seed"}
 
 // field checks one field chain such as [Size sites].
 func (c *tmplChecker) field(id []string) {
@@ -182,6 +199,10 @@ func (c *tmplChecker) field(id []string) {
 	case "Site":
 		if !c.ctx.site {
 			c.errorf(".Site exists only in a step with foreach and in per-site probes (use .Sites)")
+		}
+	case "Seq":
+		if !c.ctx.seq {
+			c.errorf(".Seq exists only in canary write templates")
 		}
 	case "T0":
 		if !c.ctx.t0 {

@@ -42,7 +42,7 @@ type Service struct {
 	Command   []string
 	Env       map[string]EnvValue
 	Ports     []int
-	Volumes   map[string]string // volume name -> mount path
+	Volumes   map[string]Mount // volume name -> where and how it is mounted
 	DependsOn []string
 	SQL       *SQLConn
 	Ready     *Ready
@@ -54,8 +54,27 @@ type EnvValue struct {
 	Secret bool
 }
 
+// Mount is where a container mounts a stack volume, and how.
+type Mount struct {
+	Path     string
+	ReadOnly bool // mounted read-only
+	// NoCopy: Docker does not copy the image's files at Path into the volume when the volume
+	// is new and empty (a datadir the image ships would otherwise fill it).
+	NoCopy bool
+}
+
+// SQL drivers of an sql connection.
+const (
+	DriverPostgres = "postgres" // the default (pgx)
+	DriverMySQL    = "mysql"    // MySQL and MariaDB (go-sql-driver/mysql)
+)
+
+// SQLDrivers lists the drivers, the default first.
+var SQLDrivers = []string{DriverPostgres, DriverMySQL}
+
 // SQLConn says how sql steps and probes connect to a service.
 type SQLConn struct {
+	Driver   string // DriverPostgres (default) or DriverMySQL
 	Port     int
 	User     string
 	Password string
@@ -71,8 +90,10 @@ type Ready struct {
 
 // Tenants says how sites are created and listed.
 type Tenants struct {
-	Seed *Step  // usually {action: seed}
-	List *Probe // an http probe whose body is a JSON array of site IDs
+	Seed *Step // usually {action: seed}
+	// List names the sites, in order: http (a JSON array of site IDs), sql (the first column
+	// of the rows) or exec (stdout: a JSON array, or one ID per line).
+	List *Probe
 }
 
 // Product is one service holding per-site data.
@@ -86,8 +107,11 @@ type Product struct {
 	// sites and the service answers per site (see the probe contracts in the reference).
 	HealthBatch      *Probe
 	FingerprintBatch *Probe
-	CanaryWrite      *Probe // batched write, see the canary protocol
-	CanaryRead       *Probe // batched read
+	// CanaryWrite and CanaryRead are the batched canary write (its templates see .Seq) and
+	// read (see the canary contracts in the reference); both nil when the product declares
+	// no canary: its data loss is then not measured.
+	CanaryWrite *Probe
+	CanaryRead  *Probe
 }
 
 // Action is a named operation the stack exports.
@@ -141,7 +165,7 @@ type RunCall struct {
 	Image   string
 	Command []string
 	Env     map[string]string
-	Volumes map[string]string // stack volume name -> mount path
+	Volumes map[string]Mount // stack volume name -> where and how it is mounted
 	User    string
 }
 

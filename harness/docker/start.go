@@ -10,6 +10,7 @@ import (
 
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/mount"
 	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/client"
 	"github.com/testcontainers/testcontainers-go"
@@ -100,9 +101,15 @@ func (r *Runtime) request(spec harness.ContainerSpec, imagePorts []string) testc
 		req.NetworkAliases = map[string][]string{spec.Network: aliases}
 	}
 	for vol, path := range spec.Volumes {
-		m := testcontainers.VolumeMount(vol, testcontainers.ContainerMountTarget(path))
-		m.ReadOnly = spec.ReadOnly[vol]
-		req.Mounts = append(req.Mounts, m)
+		src := testcontainers.DockerVolumeMountSource{Name: vol}
+		if spec.NoCopy[vol] {
+			src.VolumeOptions = &mount.VolumeOptions{NoCopy: true, Labels: map[string]string{}}
+		}
+		req.Mounts = append(req.Mounts, testcontainers.ContainerMount{
+			Source:   src,
+			Target:   testcontainers.ContainerMountTarget(path),
+			ReadOnly: spec.ReadOnly[vol],
+		})
 	}
 	return req
 }
