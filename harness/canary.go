@@ -90,7 +90,10 @@ func (c *canaries) writeAll(ctx context.Context, seq int) {
 // when earlier ones have not answered (at most 4 in flight per product), so an outage shows
 // as failed canaries rather than a stalled writer.
 func (c *canaries) start(ctx context.Context) {
-	ctx, c.stop = context.WithCancel(context.WithoutCancel(ctx))
+	// Writes already sent complete on their own timeout whatever happens to the ticker: a
+	// write the stack acknowledges after the stop is still an acknowledged write.
+	writes := context.WithoutCancel(ctx)
+	ctx, c.stop = context.WithCancel(writes)
 	c.wg.Add(1)
 	go func() {
 		defer c.wg.Done()
@@ -106,7 +109,7 @@ func (c *canaries) start(ctx context.Context) {
 					go func() {
 						defer c.wg.Done()
 						defer func() { <-sem }()
-						wctx, cancel := context.WithTimeout(ctx, 10*c.interval+5*time.Second)
+						wctx, cancel := context.WithTimeout(writes, 10*c.interval+5*time.Second)
 						defer cancel()
 						c.write(wctx, p, seq)
 					}()

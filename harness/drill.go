@@ -45,14 +45,18 @@ type drill struct {
 	runs    atomic.Int64
 
 	svcs     *services
+	pool     chan struct{} // per-site probe requests in flight (probePool)
+	ver      *verifier     // from t0
 	sites    []string
 	products []string // the stack's products, sorted once
 
 	mu       sync.Mutex
 	named    map[string]time.Duration // site -> start of the first fault instance that named it
+	namedBy  map[string]string        // site -> that instance's step
 	t0       time.Duration
 	injected bool
 	injEnd   time.Duration
+	injDone  bool     // the inject window has ended (injEnd is set)
 	affected []string // resolved when the detection window closes
 	curPhase string
 }
@@ -70,6 +74,8 @@ func newDrill(sc *scenarios.Scenario, size *scenarios.Size, rt Runtime, cfg conf
 		prefix:  "drill-" + runID,
 		network: "drill-" + runID,
 		named:   map[string]time.Duration{},
+		namedBy: map[string]string{},
+		pool:    make(chan struct{}, probePool),
 		http: &http.Client{Transport: &http.Transport{
 			MaxIdleConnsPerHost: 64,
 			IdleConnTimeout:     30 * time.Second,
@@ -102,12 +108,18 @@ func (d *drill) redact(s string) string {
 
 func (d *drill) nextRun() int64 { return d.runs.Add(1) }
 
-// markNamed records that a fault step instance named site at instant at.
-func (d *drill) markNamed(site string, at time.Duration) {
+// markNamed records that an instance of the fault step named step named site at instant at:
+// the site's data must be proven again.
+func (d *drill) markNamed(site, step string, at time.Duration) {
 	d.mu.Lock()
-	defer d.mu.Unlock()
 	if prev, ok := d.named[site]; !ok || at < prev {
 		d.named[site] = at
+		d.namedBy[site] = step
+	}
+	ver := d.ver
+	d.mu.Unlock()
+	if ver != nil {
+		ver.unverify(site)
 	}
 }
 

@@ -156,15 +156,44 @@ type fakeApp struct {
 	gone     map[string]bool
 	canaries map[string][]int
 	backup   map[string][]int
+	// corrupt sites answer health but their fingerprint differs; brokenLinks sites' link
+	// checks answer 500.
+	corrupt     map[string]bool
+	brokenLinks map[string]bool
+	// canaryDelay holds every canary answer this long after the write is applied.
+	canaryDelay time.Duration
+	// slowHealth holds the /slow/ health answers this long.
+	slowHealth time.Duration
 }
 
 func newFakeApp() *fakeApp {
-	return &fakeApp{gone: map[string]bool{}, canaries: map[string][]int{}}
+	return &fakeApp{gone: map[string]bool{}, canaries: map[string][]int{}, corrupt: map[string]bool{}, brokenLinks: map[string]bool{}}
+}
+
+// restore brings sites back from the backup. a.mu must be held.
+func (a *fakeApp) restore(sites []string) {
+	for _, s := range sites {
+		delete(a.gone, s)
+		delete(a.corrupt, s)
+		delete(a.brokenLinks, s)
+		a.canaries[s] = slices.Clone(a.backup[s])
+	}
 }
 
 func (a *fakeApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	a.mu.Lock()
-	defer a.mu.Unlock()
+	locked := true
+	defer func() {
+		if locked {
+			a.mu.Unlock()
+		}
+	}()
+	// wait releases the lock for d, as a slow service would answer later.
+	wait := func(d time.Duration) {
+		a.mu.Unlock()
+		locked = false
+		time.Sleep(d)
+	}
 	var body struct {
 		Seq   int      `json:"seq"`
 		Sites []string `json:"sites"`
@@ -194,9 +223,36 @@ func (a *fakeApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			delete(a.canaries, s)
 		}
 	case path == "/admin/restore":
+		a.restore(body.Sites)
+	case path == "/admin/restore-later": // accepted now, done ?seconds later
+		var secs float64
+		fmt.Sscan(r.URL.Query().Get("seconds"), &secs)
+		sites := body.Sites
+		time.AfterFunc(time.Duration(secs*float64(time.Second)), func() {
+			a.mu.Lock()
+			defer a.mu.Unlock()
+			a.restore(sites)
+		})
+	case path == "/admin/corrupt":
 		for _, s := range body.Sites {
-			delete(a.gone, s)
-			a.canaries[s] = slices.Clone(a.backup[s])
+			a.corrupt[s] = true
+		}
+	case path == "/admin/repair":
+		for _, s := range body.Sites {
+			delete(a.corrupt, s)
+		}
+	case path == "/admin/break-links":
+		for _, s := range body.Sites {
+			a.brokenLinks[s] = true
+		}
+	case path == "/admin/set":
+		fmt.Sscan(r.URL.Query().Get("canary-delay"), &a.canaryDelay)
+		fmt.Sscan(r.URL.Query().Get("slow-health"), &a.slowHealth)
+	case path == "/admin/at-most": // passes when ?sites lists at most ?n sites
+		n := 0
+		fmt.Sscan(r.URL.Query().Get("n"), &n)
+		if len(strings.Split(r.URL.Query().Get("sites"), ",")) > n {
+			http.Error(w, "too many", http.StatusConflict)
 		}
 	case path == "/admin/drop-canaries":
 		n := 0
@@ -215,6 +271,9 @@ func (a *fakeApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			a.canaries[s] = append(a.canaries[s], body.Seq)
 			res[s] = "ok"
 		}
+		if a.canaryDelay > 0 {
+			wait(a.canaryDelay)
+		}
 		_ = json.NewEncoder(w).Encode(map[string]any{"results": res})
 	case path == "/canary/read":
 		out := map[string][]int{}
@@ -222,17 +281,29 @@ func (a *fakeApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			out[s] = append([]int{}, a.canaries[s]...)
 		}
 		_ = json.NewEncoder(w).Encode(out)
+	case strings.HasPrefix(path, "/slow/"): // /slow/ID/health: answers after slowHealth
+		if d := a.slowHealth; d > 0 {
+			wait(d)
+		}
 	case strings.HasPrefix(path, "/sites/"):
 		parts := strings.Split(path, "/") // "", sites, ID, what
 		if len(parts) != 4 || a.gone[parts[2]] {
 			http.Error(w, "gone", http.StatusGone)
 			return
 		}
-		switch parts[3] {
+		switch site := parts[2]; parts[3] {
 		case "health":
 		case "fingerprint":
-			fmt.Fprintf(w, "fp-%s\n", parts[2])
+			if a.corrupt[site] {
+				fmt.Fprintf(w, "fp-%s-corrupted\n", site)
+				return
+			}
+			fmt.Fprintf(w, "fp-%s\n", site)
 		case "links":
+			if a.brokenLinks[site] {
+				http.Error(w, "link index unavailable", http.StatusInternalServerError)
+				return
+			}
 			fmt.Fprint(w, `{"broken": 0}`)
 		}
 	default:

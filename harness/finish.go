@@ -3,9 +3,9 @@ package harness
 import (
 	"context"
 	"fmt"
+	"maps"
 	"runtime"
 	"strings"
-	"time"
 
 	"github.com/drill-dev/drill/result"
 	"github.com/drill-dev/drill/scenarios"
@@ -102,29 +102,30 @@ func (d *drill) score(res *result.Result, m *measurement) {
 // observations collects what the drill measured into plain data.
 func (d *drill) observations(m *measurement) Observations {
 	d.mu.Lock()
-	named := make(map[string]time.Duration, len(d.named))
-	for s, t := range d.named {
-		named[s] = t
-	}
+	named, namedBy := maps.Clone(d.named), maps.Clone(d.namedBy)
 	t0, injEnd := d.t0, d.injEnd
 	d.mu.Unlock()
 	m.ver.mu.Lock()
 	samples, ms := m.ver.samples, m.ver.milestones
 	m.ver.mu.Unlock()
 	return Observations{
-		Sites:          d.sites,
-		T0:             t0,
-		InjectEnd:      injEnd,
-		End:            m.verifyEnd,
-		ProbeInterval:  d.sc.Intervals.Probe,
-		CanaryInterval: m.canaries.interval,
-		Named:          named,
-		Samples:        samples,
-		Canaries:       m.canaries.snapshot(),
-		Present:        m.present,
-		Mismatches:     m.finalFP,
-		BrokenLinks:    m.finalLinks,
-		Milestones:     ms,
+		Sites:           d.sites,
+		T0:              t0,
+		InjectEnd:       injEnd,
+		End:             m.verifyEnd,
+		ProbeInterval:   d.sc.Intervals.Probe,
+		CanaryInterval:  m.canaries.interval,
+		Named:           named,
+		NamedBy:         namedBy,
+		Samples:         samples,
+		Canaries:        m.canaries.snapshot(),
+		Present:         m.present,
+		Mismatches:      m.finalFP,
+		BrokenLinks:     m.finalLinks,
+		BaseLinks:       m.baseLinks,
+		LinksUnreadable: m.finalUnreadable,
+		ProductUp:       m.ver.productsUp(d.sites),
+		Milestones:      ms,
 	}
 }
 

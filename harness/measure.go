@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -31,6 +32,7 @@ type measurement struct {
 	readErr         error
 	finalFP         map[string][]string
 	finalLinks      map[string]int
+	finalUnreadable map[string][]string
 }
 
 func (m *measurement) stopCanaries() {
@@ -73,18 +75,15 @@ func (m *measurement) mismatches(site string, fps map[string]string) []string {
 // startVerifier starts polling from t0.
 func (m *measurement) startVerifier(ctx context.Context, d *drill) {
 	vctx, cancel := context.WithCancel(ctx)
-	m.ver = &verifier{
-		d: d, m: m, stop: cancel, done: make(chan struct{}), roundEnded: make(chan struct{}),
-		samples: map[string][]Sample{}, milestones: map[string][]Sample{}, verified: map[string]bool{},
-	}
-	for _, s := range d.sites {
-		m.ver.verified[s] = true // verified at baseline
-	}
+	m.ver = newVerifier(d, m, cancel)
+	d.mu.Lock()
+	d.ver = m.ver
+	d.mu.Unlock()
 	go m.ver.run(vctx)
 }
 
 // affectedNow is the affected set once the detection window has closed: the named sites plus
-// those that failed a poll in the window (the rule of Affected).
+// those a probe saw fail in the window (the rule of Affected).
 func (m *measurement) affectedNow(d *drill) []string {
 	set := map[string]bool{}
 	d.mu.Lock()
@@ -93,7 +92,7 @@ func (m *measurement) affectedNow(d *drill) []string {
 	}
 	t0, injEnd := d.t0, d.injEnd
 	d.mu.Unlock()
-	for _, s := range m.ver.failedInWindow(t0, injEnd) {
+	for _, s := range m.ver.seenFailing(t0, DetectionEnd(injEnd, d.sc.Intervals.Probe)) {
 		set[s] = true
 	}
 	var out []string
@@ -109,11 +108,11 @@ func (m *measurement) affectedNow(d *drill) []string {
 // steady-state probes and waits until every site and product has acknowledged canaries over
 // baselineIntervals intervals.
 func (d *drill) baseline(ctx context.Context, m *measurement) error {
-	fps, links, err := d.survey(ctx, false)
-	if err != nil {
+	sv := d.survey(ctx)
+	if err := sv.strict(); err != nil {
 		return infra(fmt.Errorf("baseline: %w", err))
 	}
-	m.baseFP, m.baseLinks = fps, links
+	m.baseFP, m.baseLinks = sv.fps, sv.links
 	m.canaries.start(ctx)
 	for _, p := range d.sc.SteadyState {
 		if _, err := d.check(ctx, *p, d.data(), ""); err != nil {
@@ -143,46 +142,62 @@ func (d *drill) baseline(ctx context.Context, m *measurement) error {
 	}
 }
 
-// survey returns every site's fingerprints and broken-link count. Strict, it fails on the
-// first site it cannot read (the baseline); lenient, it records what it can (the end, when
-// sites may be gone: an unreadable fingerprint is then a mismatch).
-func (d *drill) survey(ctx context.Context, lenient bool) (map[string]map[string]string, map[string]int, error) {
-	fps := map[string]map[string]string{}
-	links := map[string]int{}
+// surveyed is every site's fingerprints and broken links, with what could not be read.
+type surveyed struct {
+	fps        map[string]map[string]string
+	errs       map[string]map[string]error
+	links      map[string]int
+	unreadable map[string][]string
+}
+
+// strict is the first thing the survey could not read, for a baseline that must read all.
+func (s surveyed) strict() error {
+	for _, site := range slices.Sorted(maps.Keys(s.errs)) {
+		for _, p := range slices.Sorted(maps.Keys(s.errs[site])) {
+			return fmt.Errorf("fingerprint %s/%s: %w", site, p, s.errs[site][p])
+		}
+	}
+	for _, site := range slices.Sorted(maps.Keys(s.unreadable)) {
+		return fmt.Errorf("links %s of %s could not be read", strings.Join(s.unreadable[site], ", "), site)
+	}
+	return nil
+}
+
+// survey reads every site's fingerprints in every product and its links.
+func (d *drill) survey(ctx context.Context) surveyed {
+	fs := d.fingerprintsAll(ctx, d.sites)
+	sv := surveyed{fps: fs.values, links: map[string]int{}, unreadable: map[string][]string{}, errs: map[string]map[string]error{}}
+	for s, e := range fs.errs {
+		if len(e) > 0 {
+			sv.errs[s] = e
+		}
+	}
 	var mu sync.Mutex
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(pollConcurrency)
+	g.SetLimit(probePool)
 	for _, s := range d.sites {
 		g.Go(func() error {
-			f, err := d.fingerprints(gctx, s, lenient)
-			if err != nil {
-				return err
-			}
-			b, err := d.brokenLinks(gctx, s)
-			if err != nil && !lenient {
-				return err
-			}
+			b, u := d.brokenLinks(gctx, s)
 			mu.Lock()
-			fps[s], links[s] = f, b
+			sv.links[s] = b
+			if len(u) > 0 {
+				sv.unreadable[s] = u
+			}
 			mu.Unlock()
 			return nil
 		})
 	}
-	err := g.Wait()
-	if lenient && ctx.Err() != nil {
-		err = ctx.Err()
-	}
-	return fps, links, err
+	_ = g.Wait()
+	return sv
 }
 
-// verify waits until every affected site has passed settle polls in a row after the runbook,
-// or nothing has changed for max(settle, 3) poll rounds after it, or the recovery timeout
-// ends; then it
-// stops the canaries, reads them back and surveys every site once more.
+// verify waits until every affected site has passed settle polls in a row begun after the
+// runbook ended, or the runbook has ended and the grace has passed, or the recovery timeout
+// ends; then it stops the canary writers (writes already sent complete), reads the canaries
+// back and surveys every site once more.
 func (d *drill) verify(ctx context.Context, m *measurement) error {
 	settle := max(d.sc.Intervals.Settle, 1)
-	probe := d.sc.Intervals.Probe
-	quiet := max(settle, 3) // rounds, not time: a round of many sites outlasts the interval
+	grace := d.sc.Intervals.Grace
 	for {
 		m.mu.Lock()
 		done, end := m.runbookFinished, m.runbookEnd
@@ -192,16 +207,22 @@ func (d *drill) verify(ctx context.Context, m *measurement) error {
 			d.tl.Note(PhaseVerify, "note", "recovery timeout reached", "", "timeout")
 			break
 		}
-		if done && m.ver.settled(d.affected, settle) && now > end {
+		if done && m.ver.settled(d.affected, settle, end) {
 			break
 		}
-		if done && m.ver.quietRounds(end) >= quiet {
-			d.tl.Note(PhaseVerify, "note", "nothing changed after the runbook", "", "ok")
+		if done && now >= end+grace {
+			d.tl.Note(PhaseVerify, "note", fmt.Sprintf("grace of %s after the runbook ended: not every affected site settled", grace), "", "ok")
 			break
 		}
-		if err := d.clock.Sleep(ctx, probe); err != nil {
+		m.ver.mu.Lock()
+		ended := m.ver.roundEnded
+		m.ver.mu.Unlock()
+		select { // the next check is after the next round
+		case <-ended:
+		case <-m.ver.done:
+		case <-ctx.Done():
 			m.stopCanaries()
-			return err
+			return ctx.Err()
 		}
 	}
 	m.ver.stop()
@@ -209,12 +230,12 @@ func (d *drill) verify(ctx context.Context, m *measurement) error {
 	m.verifyEnd = d.clock.Now()
 	m.canaries.stopAndWait()
 	m.present, m.readErr = m.canaries.readBack(ctx)
-	fps, links, err := d.survey(ctx, true)
-	m.finalFP, m.finalLinks = map[string][]string{}, links
-	for s, f := range fps {
-		if mm := m.mismatches(s, f); len(mm) > 0 {
+	sv := d.survey(ctx)
+	m.finalFP, m.finalLinks, m.finalUnreadable = map[string][]string{}, sv.links, sv.unreadable
+	for _, s := range d.sites {
+		if mm := m.mismatches(s, sv.fps[s]); len(mm) > 0 {
 			m.finalFP[s] = mm
 		}
 	}
-	return err
+	return ctx.Err()
 }

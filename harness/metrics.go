@@ -10,11 +10,23 @@ import (
 	"github.com/drill-dev/drill/result"
 )
 
-// Sample is one verification poll of one site (or one milestone probe).
+// Sample is one verification poll of one site (or one milestone probe). At is when the poll
+// counts from: for a pass, the start of the last check that made it pass (a fingerprint read
+// included); for a failure, the start of the first check that failed.
 type Sample struct {
 	At   time.Duration
 	Pass bool
+	// Unverified marks a poll that did not pass only because the site's data was not yet
+	// proven equal to the baseline since the fault: no check failed, so it is not a failure
+	// any probe saw (detection ignores it).
+	Unverified bool
+	// Product and Reason say which check failed first, and why.
+	Product string
+	Reason  string
 }
+
+// seenFailing reports whether a probe saw the site fail in this poll.
+func (x Sample) seenFailing() bool { return !x.Pass && !x.Unverified }
 
 // Observations is everything measured during a drill, from which the metrics follow. It is
 // plain data so that the arithmetic is proved on hand-made timelines.
@@ -25,8 +37,10 @@ type Observations struct {
 	End            time.Duration // end of verification
 	ProbeInterval  time.Duration
 	CanaryInterval time.Duration
-	// Named maps a site named by a fault step to the start of that step's instance.
-	Named map[string]time.Duration
+	// Named maps a site named by a fault step to the start of that step's instance, NamedBy
+	// to the step's name.
+	Named   map[string]time.Duration
+	NamedBy map[string]string
 	// Samples holds each site's verification polls from t0, in time order.
 	Samples map[string][]Sample
 	// Canaries holds every canary written, per site and product, sorted by sequence.
@@ -36,8 +50,15 @@ type Observations struct {
 	Present map[Key]map[int]bool
 	// Mismatches maps a site to the products whose final fingerprint differs from baseline.
 	Mismatches map[string][]string
-	// BrokenLinks maps a site to its unresolved cross-product references at the end.
-	BrokenLinks map[string]int
+	// BrokenLinks maps a site to its unresolved cross-product references at the end,
+	// BaseLinks to those at baseline, LinksUnreadable to the link checks that could not be
+	// read at the end (each counts as one broken link).
+	BrokenLinks     map[string]int
+	BaseLinks       map[string]int
+	LinksUnreadable map[string][]string
+	// ProductUp maps an affected site's product to the start of its final passing streak of
+	// health checks; absent: it never failed after t0; nil: it never came back.
+	ProductUp map[Key]*time.Duration
 	// Milestones holds each milestone's probe polls from t0, in time order.
 	Milestones map[string][]Sample
 }
@@ -57,6 +78,8 @@ func Measure(o Observations) (result.Metrics, []result.Site, []string) {
 	var rtos []float64
 	var lastR time.Duration
 	allRecovered := true
+	var seen []time.Duration // each affected site's first failed poll, from t0
+	unseen := 0
 	for _, s := range o.Sites {
 		row := result.Site{ID: s, Affected: affected[s]}
 		_, row.Named = o.Named[s]
@@ -64,8 +87,12 @@ func Measure(o Observations) (result.Metrics, []result.Site, []string) {
 			row.IntegrityMismatches = append(row.IntegrityMismatches, p)
 			m.IntegrityMismatches++
 		}
-		row.BrokenLinks = o.BrokenLinks[s]
+		row.LinksUnreadable = o.LinksUnreadable[s]
+		row.BrokenLinks = o.BrokenLinks[s] + len(row.LinksUnreadable)
 		m.BrokenLinks += row.BrokenLinks
+		for _, c := range row.LinksUnreadable {
+			m.UnreadableLinks = append(m.UnreadableLinks, s+"/"+c)
+		}
 		lost, unreadable := lostWrites(o, s)
 		row.LostWrites, row.Unreadable = lost, unreadable
 		if !row.Affected {
@@ -79,14 +106,16 @@ func Measure(o Observations) (result.Metrics, []result.Site, []string) {
 		m.LostWrites += lost
 		h := hitInstant(o, s)
 		row.HitSeconds = secs(h)
+		row.Why = why(o, s)
+		row.ProductRecoveredSeconds = productsUp(o, s)
 		if f, ok := firstFailure(o.Samples[s], o.T0); ok {
-			det := (f - h).Seconds()
+			det := (f.At - h).Seconds()
 			row.DetectSeconds = &det
-			if m.DetectSeconds == nil || det < *m.DetectSeconds {
-				m.DetectSeconds = &det
-			}
+			seen = append(seen, f.At-o.T0)
+		} else {
+			unseen++
 		}
-		if r, ok := recoveryInstant(o.Samples[s], o.InjectEnd, o.End); ok {
+		if r, ok := recoveryInstant(o.Samples[s], o.InjectEnd, o.End); ok && endStateGood(o, s) {
 			m.SitesRecovered++
 			row.RecoveredSeconds = secs(r)
 			rto := (r - h).Seconds()
@@ -120,6 +149,12 @@ func Measure(o Observations) (result.Metrics, []result.Site, []string) {
 		m.SiteRTOP50Seconds = result.Seconds(nearestRank(rtos, 50))
 		m.SiteRTOP95Seconds = result.Seconds(nearestRank(rtos, 95))
 	}
+	if len(seen) > 0 {
+		m.DetectSeconds = secs(slices.Min(seen))
+		if unseen == 0 {
+			m.ExtentSeconds = secs(slices.Max(seen))
+		}
+	}
 	m.CollateralDowntimeSeconds = unionDowntime(o, affected).Seconds()
 	m.Resolution.PollGapSeconds = maxPollGap(o.Samples).Seconds()
 	var problems []string
@@ -130,55 +165,88 @@ func Measure(o Observations) (result.Metrics, []result.Site, []string) {
 func secs(d time.Duration) *float64 { v := d.Seconds(); return &v }
 
 // Affected is the set of sites named by a fault step plus every site whose probes failed
-// between t0 and one probe interval after the inject window: for each site, a failure in any
-// of its polls from t0 up to and including its first poll begun after the inject window.
+// between t0 and one probe interval after the inject window (the detection window, closed by
+// time).
 func Affected(o Observations) map[string]bool {
 	out := map[string]bool{}
 	for s := range o.Named {
 		out[s] = true
 	}
 	for s, ss := range o.Samples {
-		if failedInWindow(ss, o.T0, o.InjectEnd) {
+		if failedInWindow(ss, o.T0, DetectionEnd(o.InjectEnd, o.ProbeInterval)) {
 			out[s] = true
 		}
 	}
 	return out
 }
 
-// failedInWindow reports whether a poll from t0 through the first one begun after injectEnd
-// failed.
-func failedInWindow(ss []Sample, t0, injectEnd time.Duration) bool {
+// DetectionEnd is when the detection window closes: one probe interval after the inject window.
+func DetectionEnd(injectEnd, probe time.Duration) time.Duration { return injectEnd + probe }
+
+// failedInWindow reports whether a probe saw the site fail in a poll begun in [t0, end].
+func failedInWindow(ss []Sample, t0, end time.Duration) bool {
 	for _, x := range ss {
-		if x.At < t0 {
-			continue
-		}
-		if !x.Pass {
+		if x.At >= t0 && x.At <= end && x.seenFailing() {
 			return true
-		}
-		if x.At > injectEnd {
-			return false
 		}
 	}
 	return false
+}
+
+// endStateGood reports whether a site ends as it began: fingerprints equal to the baseline, no
+// more broken links than at baseline, every link check readable.
+func endStateGood(o Observations, s string) bool {
+	return len(o.Mismatches[s]) == 0 && len(o.LinksUnreadable[s]) == 0 && o.BrokenLinks[s] <= o.BaseLinks[s]
+}
+
+// why says why an affected site is affected: the naming fault step, its first failed poll.
+func why(o Observations, s string) *result.Why {
+	w := &result.Why{NamedBy: o.NamedBy[s]}
+	if at, ok := o.Named[s]; ok {
+		w.NamedSeconds = secs(at)
+	}
+	if f, ok := firstFailure(o.Samples[s], o.T0); ok {
+		w.FailedSeconds, w.Product, w.Error = secs(f.At), f.Product, f.Reason
+	}
+	return w
+}
+
+// productsUp is each product's recovery instant of an affected site, for the recovery matrix.
+func productsUp(o Observations, s string) map[string]*float64 {
+	var out map[string]*float64
+	for k, at := range o.ProductUp {
+		if k.Site != s {
+			continue
+		}
+		if out == nil {
+			out = map[string]*float64{}
+		}
+		out[k.Product] = nil
+		if at != nil {
+			out[k.Product] = secs(*at)
+		}
+	}
+	return out
 }
 
 // hitInstant is h(s): the earlier of the naming fault instance's start and the first failed
 // probe after t0.
 func hitInstant(o Observations, s string) time.Duration {
 	h, named := o.Named[s]
-	if f, ok := firstFailure(o.Samples[s], o.T0); ok && (!named || f < h) {
-		h = f
+	if f, ok := firstFailure(o.Samples[s], o.T0); ok && (!named || f.At < h) {
+		h = f.At
 	}
 	return h
 }
 
-func firstFailure(ss []Sample, t0 time.Duration) (time.Duration, bool) {
+// firstFailure is the first poll after t0 in which a probe saw the site fail.
+func firstFailure(ss []Sample, t0 time.Duration) (Sample, bool) {
 	for _, x := range ss {
-		if x.At >= t0 && !x.Pass {
-			return x.At, true
+		if x.At >= t0 && x.seenFailing() {
+			return x, true
 		}
 	}
-	return 0, false
+	return Sample{}, false
 }
 
 // recoveryInstant is r(s): the start of the final passing streak, which must reach the end of
@@ -229,8 +297,9 @@ func lostWrites(o Observations, s string) (int, []string) {
 }
 
 // dataLoss computes each product's data-loss window of site s hit at h: L is the last canary
-// acknowledged before h, S the newest canary acknowledged before h present at the end; the
-// window is ack(L) − ack(S), and when none survived ack(L) − ack(seq 0), bounded.
+// acknowledged before h, S the newest canary acknowledged before h present at the end (last and
+// newest by acknowledgement instant: writes in flight together can be acknowledged out of
+// order); the window is ack(L) − ack(S), and when none survived ack(L) − ack(seq 0), bounded.
 func dataLoss(o Observations, s string, h time.Duration) map[string]result.ProductLoss {
 	out := map[string]result.ProductLoss{}
 	for k, ws := range o.Canaries {
@@ -254,10 +323,10 @@ func dataLoss(o Observations, s string, h time.Duration) map[string]result.Produ
 			if w.At >= h {
 				continue
 			}
-			if L == nil || w.Seq > L.Seq {
+			if L == nil || w.At > L.At {
 				L = w
 			}
-			if present[w.Seq] && (S == nil || w.Seq > S.Seq) {
+			if present[w.Seq] && (S == nil || w.At > S.At) {
 				S = w
 			}
 		}

@@ -241,9 +241,8 @@ func TestMeasureIntegrityAndLinks(t *testing.T) {
 	}
 }
 
-// A site polled late in each round counts as hit when its first poll after the inject window
-// fails, even if that poll began more than one interval after the window; a failure in its
-// next poll does not make it affected.
+// The detection window closes by time, one probe interval after the inject window (103s): a
+// failure seen in a poll begun by then makes a site affected, one begun after it does not.
 func TestAffectedUsesEachSitesFirstPollAfterTheInjectWindow(t *testing.T) {
 	o := base()
 	late := func(pass func(time.Duration) bool) []Sample {
@@ -254,5 +253,78 @@ func TestAffectedUsesEachSitesFirstPollAfterTheInjectWindow(t *testing.T) {
 	aff := Affected(o)
 	if !aff["a"] || aff["b"] || aff["c"] {
 		t.Fatalf("affected = %v, want only a", aff)
+	}
+}
+
+// A site whose final fingerprints differ, whose links are broken or unreadable at the end, or
+// whose final poll fails is not recovered, whatever its streaks said (issue 10, defect 2).
+func TestMeasureEndStateDecidesRecovery(t *testing.T) {
+	for name, spoil := range map[string]func(*Observations){
+		"fingerprint differs": func(o *Observations) { o.Mismatches["a"] = []string{"p"} },
+		"links broken":        func(o *Observations) { o.BrokenLinks["a"] = 1 },
+		"link check unreadable": func(o *Observations) {
+			o.LinksUnreadable = map[string][]string{"a": {"refs"}}
+		},
+		"final poll fails": func(o *Observations) {
+			ss := o.Samples["a"]
+			ss[len(ss)-1].Pass = false
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			o := base()
+			o.Named = map[string]time.Duration{"a": 100 * sec}
+			o.Samples["a"] = polls(100*sec, 130*sec, downBetween(100*sec, 105*sec))
+			spoil(&o)
+			m, rows, _ := Measure(o)
+			if m.RTOSeconds != nil || rows[0].RTOSeconds != nil || m.SitesRecovered != 0 {
+				t.Fatalf("rto %v, site rto %v, recovered %d: want null, null, 0", m.RTOSeconds, rows[0].RTOSeconds, m.SitesRecovered)
+			}
+		})
+	}
+}
+
+// L and S are the last and newest canaries by acknowledgement instant, not by sequence number:
+// writes in flight together can be acknowledged out of order (issue 10, defect 7).
+func TestMeasureDataLossByAcknowledgementTime(t *testing.T) {
+	o := base()
+	o.Named = map[string]time.Duration{"a": 100 * sec}
+	o.Samples["a"] = polls(100*sec, 130*sec, downBetween(100*sec, 105*sec))
+	ws := acked(sec, 129)
+	ws[12].At = 13*sec + 500*time.Millisecond // 12 acknowledged after 13 (at 13.0s)
+	ws[98].At = 99*sec + 500*time.Millisecond // 98 acknowledged after 99 (at 99.0s), before the hit
+	o.Canaries[Key{"a", "p"}] = ws
+	o.Present[Key{"a", "p"}] = seqs(0, 13) // a restore that kept 0..13
+	_, rows, _ := Measure(o)
+	pl := rows[0].Products["p"]
+	// L is 98 (99.5s), the last acknowledged before the hit; S is 12 (13.5s), the newest
+	// present: the window is 86s. By sequence number it would be 99 − 13 = 86s too, but from
+	// 99.0s and 13.0s: L 99, S 13.
+	if pl.LastAckedSeq != 98 || pl.SurvivingSeq == nil || *pl.SurvivingSeq != 12 || pl.WindowSeconds != 86 {
+		t.Fatalf("L %d S %v window %v, want 98, 12, 86s", pl.LastAckedSeq, pl.SurvivingSeq, pl.WindowSeconds)
+	}
+	ws[12].At = 13*sec + 800*time.Millisecond
+	_, rows, _ = Measure(o)
+	if pl := rows[0].Products["p"]; pl.WindowSeconds != 85.7 {
+		t.Fatalf("window %v, want 99.5 − 13.8 = 85.7s", pl.WindowSeconds)
+	}
+}
+
+// detect_seconds is t0 to the first failed poll of any affected site; extent_seconds t0 to the
+// instant every affected site had been seen failing (issue 10, defect 9). Polls that did not
+// pass only because the data was not yet proven are no failure a probe saw.
+func TestMeasureDetectAndExtent(t *testing.T) {
+	o := base()
+	o.Named = map[string]time.Duration{"a": 100 * sec, "b": 101 * sec}
+	o.Samples["a"] = polls(100*sec, 130*sec, downBetween(102*sec, 105*sec))
+	o.Samples["b"] = polls(100*sec, 130*sec, downBetween(104*sec, 108*sec))
+	o.Samples["b"][0].Pass, o.Samples["b"][0].Unverified = false, true // 100s: not yet proven
+	m, _, _ := Measure(o)
+	approx(t, "detect", m.DetectSeconds, 2)
+	approx(t, "extent", m.ExtentSeconds, 4)
+	o.Named["c"] = 100 * sec // c named but never seen failing: the extent was never all seen
+	m, _, _ = Measure(o)
+	approx(t, "detect", m.DetectSeconds, 2)
+	if m.ExtentSeconds != nil {
+		t.Fatalf("extent %v, want null: c was never seen failing", *m.ExtentSeconds)
 	}
 }

@@ -155,7 +155,7 @@ func (d *drill) inject(ctx context.Context, m *measurement) error {
 	m.startVerifier(ctx, d)
 	err := d.runSteps(ctx, d.sc.Inject, stepEnv{phase: PhaseInject, data: d.data(), fault: true})
 	d.mu.Lock()
-	d.injEnd = d.clock.Now()
+	d.injEnd, d.injDone = d.clock.Now(), true
 	d.mu.Unlock()
 	if err != nil && ctx.Err() == nil {
 		return infra(fmt.Errorf("the fault was not injected as declared: %w", err))
@@ -163,20 +163,24 @@ func (d *drill) inject(ctx context.Context, m *measurement) error {
 	return err
 }
 
-// recover waits for the detection window to close (every site polled once after the inject
-// window: one probe interval), fixes the affected sites, then runs the runbook within the
-// recovery timeout.
+// recover waits for the detection window to close (one probe interval after the inject
+// window, by time), fixes the affected sites, evaluates the milestones a first time with them,
+// then runs the runbook within the recovery timeout.
 func (d *drill) recover(ctx context.Context, m *measurement) error {
 	d.mu.Lock()
 	injEnd := d.injEnd
 	d.mu.Unlock()
-	if err := m.ver.waitRoundAfter(ctx, injEnd); err != nil {
+	if err := m.ver.waitDetection(ctx, DetectionEnd(injEnd, d.sc.Intervals.Probe)); err != nil {
 		return err
 	}
 	affected := m.affectedNow(d)
 	d.mu.Lock()
 	d.affected = affected
 	d.mu.Unlock()
+	for _, s := range affected {
+		m.ver.unverify(s) // affected sites are unverified from t0
+	}
+	m.ver.pollMilestones(ctx)
 	d.tl.Note(PhaseRecover, "note", fmt.Sprintf("%d sites affected", len(affected)), "", "ok")
 	m.recoverDeadline = d.t0 + d.sc.RecoveryTimeout
 	rctx, cancel := withTimeout(ctx, d.clock, m.recoverDeadline-d.clock.Now())

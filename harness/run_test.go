@@ -53,9 +53,9 @@ func TestRunMeasuresAKnownRecovery(t *testing.T) {
 	if m.SitesAffected != 2 || m.SitesRecovered != 2 {
 		t.Fatalf("affected %d recovered %d, want 2 2", m.SitesAffected, m.SitesRecovered)
 	}
-	// The resolution is the probe interval, or the largest gap between polls actually achieved
-	// when the machine is too busy to keep the interval.
-	probe := max(m.Resolution.ProbeIntervalSeconds, m.Resolution.PollGapSeconds)
+	// The bound comes from the scenario's declared probe interval (0.1s), never from the poll
+	// gap the code measured: a test that widens its bound by that cannot catch slow polling.
+	probe := 0.1
 	for _, row := range res.Sites {
 		if !row.Affected {
 			continue
@@ -72,7 +72,7 @@ func TestRunMeasuresAKnownRecovery(t *testing.T) {
 			}
 		}
 		truth := restored - hit
-		if got := *row.RTOSeconds; got < truth || got > truth+max(probe, 0.02*truth)+0.05 {
+		if got := *row.RTOSeconds; got < truth || got > truth+probe+0.3 {
 			t.Errorf("site %s: rto %.3fs, true outage %.3fs (resolution %.1fs)", row.ID, got, truth, probe)
 		}
 	}

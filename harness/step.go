@@ -106,7 +106,7 @@ func (d *drill) runStep(ctx context.Context, st *scenarios.Step, env stepEnv) er
 			ienv.data.Site = site
 			is := d.tl.Begin(env.phase, "instance", name, site)
 			if env.fault {
-				d.markNamed(site, d.clock.Now())
+				d.markNamed(site, name, d.clock.Now())
 			}
 			attempt, out, err := d.attempts(gctx, st, ienv)
 			d.endSpan(is, env.phase, err, attempt, out)

@@ -1,0 +1,145 @@
+package harness
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/drill-dev/drill/scenarios"
+)
+
+// probePool bounds the per-site probe requests in flight at once, over every product: the
+// verifier spreads (site, product) pairs over it instead of checking a site's products in a row.
+const probePool = 16
+
+// answer is one site's answer from one product: when the check that produced it began, the
+// value it returned (a fingerprint's checksum) and nil or the reason it did not pass.
+type answer struct {
+	At    time.Duration
+	Value string
+	Err   error
+}
+
+// errNoAnswer is the reason of a site a batch answer left out.
+var errNoAnswer = errors.New("no answer for this site")
+
+// healthOf asks one product about sites: its batch form when the product declares one, else
+// the per-site health check of each site on the probe pool. Every site has an entry. timeout
+// bounds each check (the batch call, or each site's own), not the wait for the pool.
+func (d *drill) healthOf(ctx context.Context, product string, sites []string, timeout time.Duration) map[string]answer {
+	p := d.stack.Products[product]
+	if p.HealthBatch != nil {
+		return d.batch(ctx, p.HealthBatch, p.Service, sites, timeout, healthAnswer)
+	}
+	return d.perSite(ctx, *p.Health, p.Service, sites, timeout)
+}
+
+// fingerprintsOf returns each site's checksum in one product (Value), or why it could not be
+// read: the batch form when declared, else the per-site fingerprint on the probe pool. A
+// product without a fingerprint gives no entries.
+func (d *drill) fingerprintsOf(ctx context.Context, product string, sites []string, timeout time.Duration) map[string]answer {
+	p := d.stack.Products[product]
+	switch {
+	case p.FingerprintBatch != nil:
+		return d.batch(ctx, p.FingerprintBatch, p.Service, sites, timeout, checksumAnswer)
+	case p.Fingerprint != nil:
+		return d.perSite(ctx, *p.Fingerprint, p.Service, sites, timeout)
+	}
+	return map[string]answer{}
+}
+
+// perSite runs a per-site probe for each site, at most probePool at once across the drill.
+func (d *drill) perSite(ctx context.Context, p scenarios.Probe, service string, sites []string, timeout time.Duration) map[string]answer {
+	out := make(map[string]answer, len(sites))
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for _, s := range sites {
+		select {
+		case d.pool <- struct{}{}:
+		case <-ctx.Done():
+			mu.Lock()
+			out[s] = answer{At: d.clock.Now(), Err: ctx.Err()}
+			mu.Unlock()
+			continue
+		}
+		wg.Go(func() {
+			defer func() { <-d.pool }()
+			data := d.data()
+			data.Site = s
+			cctx, cancel := context.WithTimeout(ctx, timeout)
+			defer cancel()
+			at := d.clock.Now()
+			body, err := d.check(cctx, p, data, service)
+			mu.Lock()
+			out[s] = answer{At: at, Value: strings.TrimSpace(string(body)), Err: err}
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+// batch sends the list of sites to a batch probe once and reads the answer per site. The
+// contract, per transport: http POSTs {"sites": [...]} and reads {"results": {"SITE": "..."}}.
+func (d *drill) batch(ctx context.Context, p *scenarios.Probe, service string, sites []string, timeout time.Duration, read func(string) (string, error)) map[string]answer {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	at := d.clock.Now()
+	results, err := d.batchCall(ctx, p, service, sites)
+	out := make(map[string]answer, len(sites))
+	for _, s := range sites {
+		a := answer{At: at, Err: err}
+		if err == nil {
+			if v, ok := results[s]; ok {
+				a.Value, a.Err = read(v)
+			} else {
+				a.Err = errNoAnswer
+			}
+		}
+		out[s] = a
+	}
+	return out
+}
+
+// batchCall runs a batch probe and returns its per-site answers.
+func (d *drill) batchCall(ctx context.Context, p *scenarios.Probe, service string, sites []string) (map[string]string, error) {
+	if p.HTTP == nil {
+		return nil, fmt.Errorf("batch probes over sql or exec are not supported yet: declare an http batch form, or only the per-site form")
+	}
+	body, _ := json.Marshal(map[string]any{"sites": sites})
+	out, _, err := d.httpCall(ctx, p.HTTP, d.data(), service, body)
+	if err != nil {
+		return nil, err
+	}
+	var ans struct {
+		Results map[string]string `json:"results"`
+	}
+	if err := json.Unmarshal(out, &ans); err != nil {
+		return nil, fmt.Errorf("batch answer: want {\"results\": {SITE: ...}}: %w", err)
+	}
+	return ans.Results, nil
+}
+
+// healthAnswer reads a batch health answer: "ok" passes, anything else is the reason.
+func healthAnswer(v string) (string, error) {
+	if v == "ok" {
+		return "", nil
+	}
+	if v == "" {
+		return "", errors.New("empty answer")
+	}
+	return "", errors.New(v)
+}
+
+// checksumAnswer reads a batch fingerprint answer: the checksum; empty is unreadable.
+func checksumAnswer(v string) (string, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return "", errors.New("empty checksum")
+	}
+	return v, nil
+}

@@ -1,0 +1,150 @@
+package harness
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/drill-dev/drill/result"
+)
+
+// These tests hold the verifier to DESIGN.md's contract on runbooks whose truth the test knows:
+// each one failed on the verifier before the truth issue (10) was fixed.
+
+func affectedRows(res *result.Result) []result.Site {
+	var out []result.Site
+	for _, s := range res.Sites {
+		if s.Affected {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func objective(res *result.Result, name string) *result.Objective {
+	for i := range res.Objectives {
+		if res.Objectives[i].Name == name {
+			return &res.Objectives[i]
+		}
+	}
+	return nil
+}
+
+// A site whose data is corrupted while its health stays green, never repaired, is not
+// recovered: rto null and breached, integrity breached, FAIL.
+func TestTruthCorruptionNeverRepairedIsNotRecovered(t *testing.T) {
+	res := run(t, context.Background(), load(t, "fake-corrupt.yaml"), newFakeRuntime())
+	m := res.Metrics
+	if m.SitesAffected != 1 || m.SitesRecovered != 0 || m.RTOSeconds != nil {
+		t.Fatalf("affected %d recovered %d rto %v: the corrupted site must not count as recovered", m.SitesAffected, m.SitesRecovered, m.RTOSeconds)
+	}
+	if m.IntegrityMismatches != 1 {
+		t.Fatalf("integrity_mismatches %d, want 1", m.IntegrityMismatches)
+	}
+	if res.Verdict != result.Fail {
+		t.Fatalf("verdict %s, want fail: %s", res.Verdict, res.Reason)
+	}
+	if o := objective(res, "rto"); o == nil || o.Met {
+		t.Fatalf("rto objective %+v, want breached", o)
+	}
+}
+
+// The same corruption repaired by the runbook after a known wait: recovered, and no earlier
+// than the repair (the fingerprints that prove it were read after it).
+func TestTruthCorruptionRepairedRecoversAfterTheRepair(t *testing.T) {
+	res := run(t, context.Background(), load(t, "fake-corrupt-repair.yaml"), newFakeRuntime())
+	if res.Verdict != result.Pass {
+		t.Fatalf("verdict %s: %s %v", res.Verdict, res.Reason, res.Errors)
+	}
+	rows := affectedRows(res)
+	if len(rows) != 1 || rows[0].RTOSeconds == nil {
+		t.Fatalf("affected rows %+v, want one recovered", rows)
+	}
+	hit := events(res, "instance", "corrupt")[0].Start
+	repaired := events(res, "instance", "repair")[0].End
+	probe := 0.1 // the scenario's probe interval
+	if got, truth := *rows[0].RTOSeconds, repaired-hit; got < truth || got > truth+probe+0.3 {
+		t.Fatalf("rto %.3fs, true outage %.3fs (probe interval %.1fs)", got, truth, probe)
+	}
+}
+
+// A runbook whose last step deletes a restored site again: verification must poll after the
+// runbook, and that site is not recovered.
+func TestTruthSiteBrokenByTheRunbooksLastStepIsNotRecovered(t *testing.T) {
+	res := run(t, context.Background(), load(t, "fake-redelete.yaml"), newFakeRuntime())
+	again := events(res, "instance", "delete again")
+	if len(again) != 1 {
+		t.Fatalf("delete again ran %d times", len(again))
+	}
+	for _, row := range affectedRows(res) {
+		if row.ID == again[0].Site && row.RTOSeconds != nil {
+			t.Fatalf("site %s deleted by the runbook's last step counted as recovered (rto %.2fs)", row.ID, *row.RTOSeconds)
+		}
+		if row.ID != again[0].Site && row.RTOSeconds == nil {
+			t.Fatalf("site %s was restored and left alone, but not recovered", row.ID)
+		}
+	}
+	if res.Metrics.RTOSeconds != nil || res.Verdict != result.Fail {
+		t.Fatalf("rto %v verdict %s, want null and fail", res.Metrics.RTOSeconds, res.Verdict)
+	}
+}
+
+// A restore accepted at once and finished 2s after the runbook: recovered within the grace.
+func TestTruthAsynchronousRecoveryWithinGrace(t *testing.T) {
+	res := run(t, context.Background(), load(t, "fake-async.yaml"), newFakeRuntime())
+	if res.Verdict != result.Pass {
+		t.Fatalf("verdict %s: %s", res.Verdict, res.Reason)
+	}
+	rows := affectedRows(res)
+	hit := events(res, "instance", "delete")[0].Start
+	accepted := events(res, "instance", "restore")[0].End
+	if got := *rows[0].RTOSeconds; got < accepted-hit+2 {
+		t.Fatalf("rto %.2fs, but the restore finished 2s after %.2fs", got, accepted-hit)
+	}
+}
+
+// A link check that errors at the end is a broken (unknown) link, breached and named.
+func TestTruthUnreadableLinkCheckIsBroken(t *testing.T) {
+	res := run(t, context.Background(), load(t, "fake-links.yaml"), newFakeRuntime())
+	m := res.Metrics
+	if m.BrokenLinks < 1 || len(m.UnreadableLinks) != 1 || !strings.HasSuffix(m.UnreadableLinks[0], "/things-links") {
+		t.Fatalf("broken_links %d unreadable %v, want the erroring check counted and named", m.BrokenLinks, m.UnreadableLinks)
+	}
+	if o := objective(res, "broken-links"); o == nil || o.Met || res.Verdict != result.Fail {
+		t.Fatalf("broken-links objective %+v verdict %s, want breached", o, res.Verdict)
+	}
+}
+
+// Writes in flight when verification stops complete and are recorded as acknowledged.
+func TestTruthInFlightCanariesCompleteAtStop(t *testing.T) {
+	res := run(t, context.Background(), load(t, "fake-inflight.yaml"), newFakeRuntime())
+	if res.Verdict != result.Pass {
+		t.Fatalf("verdict %s: %s", res.Verdict, res.Reason)
+	}
+	if c := res.Canaries; c.Failed != 0 || res.Metrics.LostWrites != 0 {
+		t.Fatalf("%d site canaries recorded failed (lost %d): the stack acknowledged every write", c.Failed, res.Metrics.LostWrites)
+	}
+}
+
+// A milestone is first evaluated with the affected sites, as every later poll: one that is true
+// then is misdeclared and the drill inconclusive.
+func TestTruthMilestoneFirstEvaluatedWithTheAffectedSites(t *testing.T) {
+	res := run(t, context.Background(), load(t, "fake-milestone.yaml"), newFakeRuntime())
+	if res.Verdict != result.Inconclusive || !strings.Contains(res.Reason, "misdeclared") {
+		t.Fatalf("verdict %s: %s (milestone %v)", res.Verdict, res.Reason, res.Metrics.Milestones)
+	}
+}
+
+// Every affected site's row says why it is affected.
+func TestTruthAffectedSitesSayWhy(t *testing.T) {
+	res := run(t, context.Background(), load(t, "fake-restore.yaml"), newFakeRuntime())
+	for _, row := range affectedRows(res) {
+		w := row.Why
+		if w == nil || w.NamedBy != "delete" || w.NamedSeconds == nil {
+			t.Fatalf("site %s: why %+v, want named by the delete step", row.ID, w)
+		}
+		if w.FailedSeconds == nil || w.Product != "things" || !strings.Contains(w.Error, "410") {
+			t.Fatalf("site %s: why %+v, want its first failed poll in things with the 410", row.ID, w)
+		}
+	}
+}
