@@ -59,6 +59,8 @@ type drill struct {
 	injDone  bool     // the inject window has ended (injEnd is set)
 	affected []string // resolved when the detection window closes
 	curPhase string
+
+	book runbookBook // the runbook's steps, human and automated (runbook.go)
 }
 
 func newDrill(sc *scenarios.Scenario, size *scenarios.Size, rt Runtime, cfg config, runID string) *drill {

@@ -20,6 +20,8 @@ type config struct {
 	version    string
 	shard      string
 	command    string
+	operator   Operator
+	runID      string
 }
 
 func defaults() config {
@@ -61,6 +63,14 @@ func WithCommand(s string) Option { return func(c *config) { c.command = s } }
 
 // WithTeardownTimeout bounds teardown (default 2m).
 func WithTeardownTimeout(d time.Duration) Option { return func(c *config) { c.teardownTO = d } }
+
+// WithOperator sets who answers manual steps (default: none: each takes its simulate time,
+// marked simulated in the result).
+func WithOperator(op Operator) Option { return func(c *config) { c.operator = op } }
+
+// WithRunID sets the run ID (default: a random one from NewRunID), so that a caller can name
+// the run before it starts, e.g. for drill ack.
+func WithRunID(id string) Option { return func(c *config) { c.runID = id } }
 
 // Observer is told what a drill is doing, for progress displays. Calls come from several
 // goroutines.

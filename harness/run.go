@@ -39,7 +39,12 @@ func NewRunID() string {
 // always tears the stack down unless WithKeep was given. The error is non-nil only when the
 // arguments are unusable (an unknown size).
 //
-// Defaults: seed 1, a real clock, no logger, no observer, teardown within 2m.
+// Without an operator (WithOperator) manual steps take their simulated time, and a scenario
+// with a manual step that declares none is refused (an error matching ErrUnattended and
+// scenarios.ErrInvalid) before anything starts.
+//
+// Defaults: seed 1, a real clock, no logger, no observer, no operator, a random run ID,
+// teardown within 2m.
 func Run(ctx context.Context, sc *scenarios.Scenario, sizeName string, rt Runtime, opts ...Option) (*result.Result, error) {
 	cfg := defaults()
 	for _, o := range opts {
@@ -49,11 +54,17 @@ func Run(ctx context.Context, sc *scenarios.Scenario, sizeName string, rt Runtim
 	if err != nil {
 		return nil, fmt.Errorf("scenario %s: %w", sc.Name, err)
 	}
+	if err := checkAttended(sc, cfg); err != nil {
+		return nil, err
+	}
 	if cfg.clock == nil {
 		cfg.clock = NewClock()
 	}
 	started := time.Now()
-	runID := NewRunID()
+	runID := cfg.runID
+	if runID == "" {
+		runID = NewRunID()
+	}
 	d := newDrill(sc, size, rt, cfg, runID)
 	d.labels = Labels(runID, sc.Name, size.Name, started)
 	res := d.newResult(started)
@@ -62,6 +73,7 @@ func Run(ctx context.Context, sc *scenarios.Scenario, sizeName string, rt Runtim
 	m := &measurement{}
 	err = d.phases(ctx, res, m)
 	d.finish(ctx, res, m, err)
+	d.scoreRunbook(res, m, err == nil && ctx.Err() == nil)
 
 	td := d.clock.Now()
 	if cfg.keep {

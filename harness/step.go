@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/drill-dev/drill/result"
 	"github.com/drill-dev/drill/scenarios"
 	"golang.org/x/sync/errgroup"
 )
@@ -82,7 +83,7 @@ func (d *drill) runStep(ctx context.Context, st *scenarios.Step, env stepEnv) er
 	if st.Foreach == nil {
 		span := d.tl.Begin(env.phase, "step", name, env.data.Site)
 		attempt, out, err := d.attempts(ctx, st, env)
-		d.endSpan(span, env.phase, err, attempt, out)
+		d.inRunbook(st, env, d.endSpan(span, env.phase, err, attempt, out))
 		if err != nil {
 			return &stepError{step: name, site: env.data.Site, err: err}
 		}
@@ -124,12 +125,19 @@ func (d *drill) runStep(ctx context.Context, st *scenarios.Step, env stepEnv) er
 	if err == nil && ctx.Err() != nil {
 		err = ctx.Err()
 	}
-	d.endSpan(span, env.phase, err, 0, "")
+	d.inRunbook(st, env, d.endSpan(span, env.phase, err, 0, ""))
 	return err
 }
 
-// endSpan records a span's outcome and tells the observer.
-func (d *drill) endSpan(span *Span, phase string, err error, attempt int, out string) {
+// inRunbook records a top-level step of the runbook for its human and automated time.
+func (d *drill) inRunbook(st *scenarios.Step, env stepEnv, ev result.Event) {
+	if env.phase == PhaseRecover && env.prefix == "" {
+		d.book.step(st, ev)
+	}
+}
+
+// endSpan records a span's outcome, tells the observer and returns the event.
+func (d *drill) endSpan(span *Span, phase string, err error, attempt int, out string) result.Event {
 	outcome := "ok"
 	switch {
 	case err == nil:
@@ -147,6 +155,7 @@ func (d *drill) endSpan(span *Span, phase string, err error, attempt int, out st
 	}
 	ev := span.End(outcome, attempt, d.redact(out))
 	d.cfg.observer.Event(phase, ev.Kind, ev.Name, ev.Site, outcome)
+	return ev
 }
 
 // attempts runs a step with its timeout, retrying as declared. It returns the number of the
@@ -200,6 +209,8 @@ func (d *drill) do(ctx context.Context, st *scenarios.Step, env stepEnv) (string
 		return "", d.volumeOp(ctx, st.Volume)
 	case scenarios.KindAction:
 		return "", d.action(ctx, st, env)
+	case scenarios.KindManual:
+		return d.manualStep(ctx, st, env)
 	}
 	return "", fmt.Errorf("unknown step kind %q", st.Kind)
 }

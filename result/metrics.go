@@ -33,6 +33,9 @@ type Metrics struct {
 	// ProjectedRTOSeconds is set on campaigns with project-to.
 	ProjectedRTOSeconds *float64   `json:"projected_rto_seconds,omitempty"`
 	Resolution          Resolution `json:"resolution"`
+	// Runbook splits the runbook's time into human and automated (runbook.go); nil when the
+	// runbook did not run.
+	Runbook *Runbook `json:"runbook,omitempty"`
 }
 
 // Resolution is the finest difference each metric can tell apart.

@@ -4,7 +4,7 @@ package result
 type Objective struct {
 	// Name is the target's key as written in the scenario: rto, site-rto-p95, rpo,
 	// lost-writes, collateral-lost-writes, integrity-mismatches, broken-links, projected-rto,
-	// milestone:NAME.
+	// human-time, automated-time, milestone:NAME.
 	Name string `json:"name"`
 	// Unit is "seconds" or "count".
 	Unit   string   `json:"unit"`

@@ -55,6 +55,8 @@ func metricFor(m Metrics, name string) (*float64, string) {
 		return count(m.BrokenLinks), ""
 	case "projected-rto":
 		return m.ProjectedRTOSeconds, ""
+	case "human-time", "automated-time":
+		return m.Runbook.time(name)
 	}
 	if len(name) > len("milestone:") && name[:len("milestone:")] == "milestone:" {
 		v, ok := m.Milestones[name[len("milestone:"):]]
