@@ -90,15 +90,6 @@ func runbookStep(t *testing.T, res *result.Result, name string) result.RunbookSt
 	return result.RunbookStep{}
 }
 
-func objective(res *result.Result, name string) *result.Objective {
-	for i := range res.Objectives {
-		if res.Objectives[i].Name == name {
-			return &res.Objectives[i]
-		}
-	}
-	return nil
-}
-
 // within reports whether got lies in [truth, truth+slack].
 func within(got, truth, slack float64) bool { return got >= truth && got <= truth+slack }
 
