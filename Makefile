@@ -21,8 +21,9 @@ build: ## build bin/drill and bin/cloudsuite
 	$(GO) build -o $(BIN)/cloudsuite ./cmd/cloudsuite
 
 .PHONY: images
-images: ## build the reference stack's images (drill/postgres:15, drill/cloudsuite:dev); idempotent
+images: ## build the catalogue's images (drill/postgres:15, drill/cloudsuite:dev, drill/mariadb:10.11); idempotent
 	./stacks/cloudsuite/images.sh
+	./stacks/maria-tenants/images.sh
 
 .PHONY: drill
 drill: images build ## run the flagship scenario (atlassian-2022) at its small size and print the HTML report's path

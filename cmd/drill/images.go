@@ -15,15 +15,28 @@ func init() { register(newImagesCmd) }
 // imagesScript is the reference stack's image build, relative to the repository root.
 const imagesScript = "stacks/cloudsuite/images.sh"
 
+// imageScripts are the image builds of the catalogue, in order: the reference stack's first
+// (drill/postgres:15, which pg-tenants uses too), then every other stack's images.sh.
+func imageScripts(root string) []string {
+	out := []string{imagesScript}
+	others, _ := filepath.Glob(filepath.Join(root, "stacks", "*", "images.sh"))
+	for _, p := range others {
+		if rel, err := filepath.Rel(root, p); err == nil && rel != imagesScript {
+			out = append(out, rel)
+		}
+	}
+	return out
+}
+
 func newImagesCmd(st *state) *cobra.Command {
 	var source string
 	cmd := &cobra.Command{
 		Use:   "images",
-		Short: "Build the reference stack's images (drill/postgres:15, drill/cloudsuite:dev)",
-		Long: `Images builds the images of the built-in cloudsuite stack with no registry: PostgreSQL 15
-from Debian's packages (a rootfs made by mmdebstrap, then docker import) and the cloudsuite
-services (FROM scratch plus a static Go binary). It is idempotent: an image is rebuilt only when
-its build context changed, so a second run takes seconds.
+		Short: "Build the catalogue's images (drill/postgres:15, drill/cloudsuite:dev, drill/mariadb:10.11)",
+		Long: `Images builds the images of the built-in stacks with no registry: PostgreSQL 15 and
+MariaDB 10.11 from Debian's packages (rootfs made by mmdebstrap, then docker import) and the
+cloudsuite services (FROM scratch plus a static Go binary). It is idempotent: an image is rebuilt
+only when its build context changed, so a second run takes seconds.
 
 It builds from a source checkout of drill (the same as make images): run it inside the
 repository or name it with --source. It needs Docker, Go and mmdebstrap.`,
@@ -35,10 +48,12 @@ repository or name it with --source. It needs Docker, Go and mmdebstrap.`,
 			if err != nil {
 				return withCode(exitUsage, err)
 			}
-			c := exec.CommandContext(cmd.Context(), "bash", filepath.Join(root, imagesScript))
-			c.Dir, c.Stdout, c.Stderr = root, st.Stdout, st.Stderr
-			if err := c.Run(); err != nil {
-				return withCode(exitInconclusive, fmt.Errorf("images: %w", err))
+			for _, script := range imageScripts(root) {
+				c := exec.CommandContext(cmd.Context(), "bash", filepath.Join(root, script))
+				c.Dir, c.Stdout, c.Stderr = root, st.Stdout, st.Stderr
+				if err := c.Run(); err != nil {
+					return withCode(exitInconclusive, fmt.Errorf("images: %s: %w", script, err))
+				}
 			}
 			return nil
 		},
