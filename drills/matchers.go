@@ -16,14 +16,14 @@ import (
 // maxLines caps the sites and steps a failure message lists.
 const maxLines = 10
 
-// MeetTargets succeeds when the drill succeeded as CI counts it (result.Succeeded): it passed,
+// MeetTargets succeeds when the drill succeeded as CI counts it (result.Outcome.OK): it passed,
 // or it is a negative control that caught what it declares. Its failure message gives the
 // verdict and its reason, then each breached objective measured against its target, the failed
 // runbook steps with their output, and the harness errors. The actual value is a
 // *result.Result or a result.Result.
 func MeetTargets() types.GomegaMatcher {
 	return &matcher{
-		ok: result.Succeeded,
+		ok: func(r *result.Result) bool { return result.OutcomeOf(r).OK() },
 		failure: func(r *result.Result) string {
 			return subject(r) + " did not meet its targets\n" + explain(r)
 		},
@@ -152,7 +152,7 @@ func subject(r *result.Result) string {
 // harness errors.
 func explain(r *result.Result) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "verdict: %s: %s\n", verdictWord(r), r.Reason)
+	fmt.Fprintf(&b, "verdict: %s: %s\n", result.OutcomeOf(r).Label, r.Reason)
 	if r.Expect != nil {
 		fmt.Fprintf(&b, "negative control: declares %s with %s breached\n", r.Expect.Verdict, orNone(r.Expect.Breaches))
 	}

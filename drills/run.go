@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -92,7 +91,7 @@ func RunCell(ctx context.Context, c harness.Cell, opts ...Option) *result.Result
 	if err := reports.Write(reports.Single(*res), outs); err != nil {
 		ginkgo.Fail(fmt.Sprintf("drill %s: write result: %v", c.Name(), err))
 	}
-	ginkgo.AddReportEntry("drill", fmt.Sprintf("%s: %s in %s: %s\nresult: %s", subject(res), verdictWord(res),
+	ginkgo.AddReportEntry("drill", fmt.Sprintf("%s: %s in %s: %s\nresult: %s", subject(res), result.OutcomeOf(res).Label,
 		reports.Dur(res.Run.WallSeconds), res.Reason, path))
 	if !cfg.unreported {
 		ginkgo.AddReportEntry(entryName, entryFor(c.Scenario, path), ginkgo.ReportEntryVisibilityNever)
@@ -142,16 +141,6 @@ func entryFor(sc *scenarios.Scenario, path string) string {
 	}
 	b, _ := json.Marshal(e)
 	return string(b)
-}
-
-// verdictWord is the verdict in capitals, EXPECTED FAIL for a negative control that caught
-// what it declares.
-func verdictWord(r *result.Result) string {
-	w := strings.ToUpper(string(r.Verdict))
-	if r.Expected {
-		w = "EXPECTED " + w
-	}
-	return w
 }
 
 // OutDir is where drills write their files: $DRILL_OUT when set, else out/drills under the

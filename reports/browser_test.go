@@ -89,6 +89,8 @@ func (c *consoleLog) all() []string {
 type pageCheck struct {
 	Verdict  string   `json:"verdict"`
 	Visible  bool     `json:"visible"`
+	Banner   string   `json:"banner"` // the banner's computed background colour
+	Dot      string   `json:"dot"`    // the fill of the verdict's dot (an attribute: kept without CSS)
 	Tiles    int      `json:"tiles"`
 	Charts   int      `json:"charts"`
 	Drawn    int      `json:"drawn"`
@@ -100,6 +102,10 @@ const checkJS = `(() => {
   const v = document.querySelector('#verdict .verdict-word');
   out.verdict = v ? v.textContent : '';
   out.visible = !!v && v.getBoundingClientRect().height > 0;
+  const h = document.querySelector('#verdict');
+  out.banner = h ? getComputedStyle(h).backgroundColor : '';
+  const dot = document.querySelector('#verdict circle');
+  out.dot = dot ? dot.getAttribute('fill') : '';
   out.tiles = [...document.querySelectorAll('.tile')].filter(t => t.getBoundingClientRect().height > 0).length;
   const width = document.documentElement.clientWidth;
   if (document.documentElement.scrollWidth > width + 1)
@@ -159,7 +165,7 @@ func writeReportFile(t *testing.T, name string, rep Report) string {
 func TestBrowserReadsTheReport(t *testing.T) {
 	ctx, console := browser(t)
 	for name, want := range map[string]string{
-		"fail-medium": "FAIL", "pass-small": "PASS", "negative-control": "EXPECTED FAIL",
+		"fail-medium": "FAIL", "pass-small": "PASS", "negative-control": "FAIL (expected: caught collateral-lost-writes)",
 		"inconclusive": "INCONCLUSIVE", "campaign": "PASS",
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -222,6 +228,26 @@ func TestBrowserReadsTheReportUnderJenkinsCSP(t *testing.T) {
 	}
 	if blocked == 0 {
 		t.Error("the CSP did not block the stylesheet: the test proves nothing")
+	}
+}
+
+// red is colBad as the browser computes the banner's background.
+const red = "rgb(207, 34, 46)"
+
+func TestBrowserShowsAnUncaughtNegativeControlRed(t *testing.T) {
+	ctx, _ := browser(t)
+	path := writeReportFile(t, "missed-control", Single(missedControl(t)))
+	pc := inspect(t, ctx, "file://"+path, "missed-control.png")
+	if pc.Verdict != notCaught || !pc.Visible {
+		t.Errorf("verdict reads %q (visible %v), want %q", pc.Verdict, pc.Visible, notCaught)
+	}
+	if pc.Banner != red || pc.Dot != colBad {
+		t.Errorf("banner %s, dot %s: want red (%s, %s)", pc.Banner, pc.Dot, red, colBad)
+	}
+	// The caught control, for contrast, is green.
+	path = writeReportFile(t, "caught-control", Single(fixture(t, "negative-control")))
+	if pc := inspect(t, ctx, "file://"+path, "caught-control.png"); pc.Banner == red || pc.Dot != colOK {
+		t.Errorf("a caught negative control: banner %s, dot %s, want green", pc.Banner, pc.Dot)
 	}
 }
 

@@ -389,7 +389,7 @@ func campaignChart(c result.Campaign, id string, measured bool) *chart {
 		}
 		x, v := float64(d.Metrics.SitesAffected), *d.Metrics.RTOSeconds
 		fill := colBar
-		if effective(d) != result.Pass {
+		if !result.OutcomeOf(&d).OK() {
 			fill = colBad
 		}
 		s.circle(f.px(x), py(v), 5, fill, fmt.Sprintf("%s: %d sites affected, RTO %s", d.Run.Size, d.Metrics.SitesAffected, Dur(v)))

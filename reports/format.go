@@ -121,15 +121,6 @@ func drillName(r result.Result) string {
 	return n
 }
 
-// verdictWord is the banner word: PASS, FAIL, EXPECTED FAIL, INCONCLUSIVE, ABORTED.
-func verdictWord(v result.Verdict, expected bool) string {
-	w := strings.ToUpper(string(v))
-	if expected {
-		w = "EXPECTED " + w
-	}
-	return w
-}
-
 func plural(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one

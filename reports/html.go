@@ -47,6 +47,7 @@ type page struct {
 
 type banner struct {
 	Word, Class, Colour, Reason, Subject string
+	OK                                   bool
 }
 
 type campaignView struct {
@@ -91,29 +92,23 @@ type historyRow struct {
 
 type method struct{ Metric, Meaning, Resolution string }
 
-func verdictBanner(v result.Verdict, expected bool, reason, subject string) banner {
-	b := banner{Word: verdictWord(v, expected), Class: string(v), Reason: reason, Subject: subject}
-	switch {
-	case v == result.Pass || expected:
-		b.Colour, b.Class = colOK, "pass"
-	case v == result.Fail:
-		b.Colour = colBad
-	case v == result.Inconclusive:
-		b.Colour = colWarn
-	default:
-		b.Colour = colMuted
-	}
-	return b
+// severityColour is the SVG colour of each outcome severity.
+var severityColour = map[result.Severity]string{
+	result.SeverityOK: colOK, result.SeverityBad: colBad, result.SeverityWarn: colWarn, result.SeverityMuted: colMuted,
+}
+
+// bannerOf shows an outcome: its label, in its severity's colour.
+func bannerOf(o result.Outcome, reason, subject string) banner {
+	return banner{Word: o.Label, Class: string(o.Severity), Colour: severityColour[o.Severity], Reason: reason, Subject: subject, OK: o.OK()}
 }
 
 func buildPage(rep Report, cfg config) page {
-	v, reason := rep.Verdict()
-	expected := len(rep.Drills) == 1 && len(rep.Campaigns) == 0 && rep.Drills[0].Expected
-	p := page{Banner: verdictBanner(v, expected, reason, subject(rep)), Notes: rep.Notes}
+	o, reason := rep.Outcome()
+	p := page{Banner: bannerOf(o, reason, subject(rep)), Notes: rep.Notes}
 	p.Title = fmt.Sprintf("drill: %s — %s", p.Banner.Subject, p.Banner.Word)
 	for i, c := range rep.Campaigns {
 		id := fmt.Sprintf("campaign-%d", i+1)
-		cv := campaignView{ID: id, Scenario: c.Scenario, Banner: verdictBanner(c.Verdict, false, c.Reason, c.Scenario+" campaign"),
+		cv := campaignView{ID: id, Scenario: c.Scenario, Banner: bannerOf(c.Outcome(), c.Reason, c.Scenario+" campaign"),
 			Fit: fitLine(c)}
 		for k, measured := range []bool{false, true} {
 			if ch := campaignChart(c, fmt.Sprintf("%s-scaling-%d", id, k+1), measured); ch != nil && (measured || c.ProjectToSitesAffected > 0) {
@@ -148,7 +143,7 @@ func objView(o result.Objective, unmeasured bool) objRow {
 
 func buildDrill(d result.Result, id string, cfg config) drillView {
 	dv := drillView{ID: id, Name: drillName(d), Description: d.Run.Description, Result: d,
-		Banner: verdictBanner(d.Verdict, d.Expected, d.Reason, drillName(d)), Errors: d.Errors}
+		Banner: bannerOf(result.OutcomeOf(&d), d.Reason, drillName(d)), Errors: d.Errors}
 	dv.Tiles = tiles(d)
 	for _, o := range d.Objectives {
 		row := objView(o, unmeasured(d))
@@ -271,7 +266,7 @@ func sitesMeeting(d result.Result) (meet, of int) {
 
 func historyView(h history.Row, current string) historyRow {
 	return historyRow{
-		Started: h.Started.UTC().Format("2006-01-02 15:04"), Verdict: verdictWord(h.Verdict, h.Expected),
+		Started: h.Started.UTC().Format("2006-01-02 15:04"), Verdict: result.Judge(h.Verdict, nil, h.Expected, nil).Word,
 		RTO: optDur(h.RTOSeconds, "not recovered"), RPO: optDur(h.RPOSeconds, "—"),
 		Sites: fmt.Sprintf("%d of %d", h.SitesRecovered, h.SitesAffected), Lost: num(float64(h.LostWrites)),
 		RunID: h.RunID, Current: h.RunID == current,

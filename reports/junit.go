@@ -104,7 +104,8 @@ func drillSuite(d result.Result) junitSuite {
 		s.Timestamp = d.Run.Started.UTC().Format("2006-01-02T15:04:05")
 	}
 	class := "drill." + d.Run.Scenario
-	broken := d.Verdict == result.Inconclusive || d.Verdict == result.Aborted
+	outcome := result.OutcomeOf(&d)
+	broken := outcome.Exit == result.ExitInconclusive || outcome.Exit == result.ExitAborted
 	if broken {
 		s.Cases = append(s.Cases, junitCase{Name: name + " drill", Classname: class, Time: s.Time,
 			Error: &junitProblem{Type: string(d.Verdict), Message: string(d.Verdict) + ": " + d.Reason, Text: strings.Join(d.Errors, "\n")}})
@@ -142,10 +143,10 @@ func drillSuite(d result.Result) junitSuite {
 	if d.Expect != nil {
 		c := junitCase{Name: name + " expect", Classname: class, Time: "0"}
 		want := fmt.Sprintf("expected verdict %s with breaches [%s]; got %s with [%s]", d.Expect.Verdict, strings.Join(d.Expect.Breaches, ", "), d.Verdict, strings.Join(breaches(d), ", "))
-		if d.Expected {
-			c.SystemOut = "negative control caught what it declares: " + want
+		if outcome.Caught {
+			c.SystemOut = outcome.Label + ": " + want
 		} else if !broken {
-			c.Failure = &junitProblem{Type: "negative-control", Message: want}
+			c.Failure = &junitProblem{Type: "negative-control", Message: outcome.Label + ": " + want}
 		}
 		s.Cases = append(s.Cases, c)
 	}

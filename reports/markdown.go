@@ -38,9 +38,8 @@ func plainCell(s string) string { return s }
 
 // verdictLine is "PASS atlassian-2022[small]: all 7 objectives met; …".
 func verdictLine(rep Report) string {
-	v, reason := rep.Verdict()
-	expected := len(rep.Drills) == 1 && len(rep.Campaigns) == 0 && rep.Drills[0].Expected
-	return fmt.Sprintf("%s %s: %s", verdictWord(v, expected), subject(rep), reason)
+	o, reason := rep.Outcome()
+	return fmt.Sprintf("%s %s: %s", o.Label, subject(rep), reason)
 }
 
 // subject names what the report covers.
@@ -54,17 +53,18 @@ func subject(rep Report) string {
 	return fmt.Sprintf("%d drills", len(rep.Drills))
 }
 
-var mdIcon = map[result.Verdict]string{result.Pass: "✅", result.Fail: "❌", result.Inconclusive: "⚠️", result.Aborted: "⏹️"}
+var mdIcon = map[result.Severity]string{result.SeverityOK: "✅", result.SeverityBad: "❌", result.SeverityWarn: "⚠️", result.SeverityMuted: "⏹️"}
 
 // WriteMarkdown writes a summary for a CI job page: a verdict line, then per drill its verdict
 // and objectives table, and per campaign its fit and projection.
 func WriteMarkdown(w io.Writer, rep Report, opts ...Option) error {
 	rep = redacted(rep, newConfig(opts).secrets)
-	v, _ := rep.Verdict()
+	o, _ := rep.Outcome()
 	var b strings.Builder
-	fmt.Fprintf(&b, "### %s %s\n\n", mdIcon[v], mdCell(verdictLine(rep)))
+	fmt.Fprintf(&b, "### %s %s\n\n", mdIcon[o.Severity], mdCell(verdictLine(rep)))
 	for _, c := range rep.Campaigns {
-		fmt.Fprintf(&b, "**%s campaign**: %s %s. %s\n\n", mdCell(c.Scenario), mdIcon[c.Verdict], strings.ToUpper(string(c.Verdict)), mdCell(c.Reason))
+		co := c.Outcome()
+		fmt.Fprintf(&b, "**%s campaign**: %s %s. %s\n\n", mdCell(c.Scenario), mdIcon[co.Severity], co.Label, mdCell(c.Reason))
 		if line := fitLine(c); line != "" {
 			fmt.Fprintf(&b, "%s\n\n", mdCell(line))
 		}
@@ -74,7 +74,8 @@ func WriteMarkdown(w io.Writer, rep Report, opts ...Option) error {
 	}
 	for _, d := range rep.Drills {
 		if len(rep.Drills) > 1 {
-			fmt.Fprintf(&b, "**%s**: %s %s. %s\n\n", mdCell(drillName(d)), mdIcon[effective(d)], verdictWord(d.Verdict, d.Expected), mdCell(d.Reason))
+			o := result.OutcomeOf(&d)
+			fmt.Fprintf(&b, "**%s**: %s %s. %s\n\n", mdCell(drillName(d)), mdIcon[o.Severity], mdCell(o.Label), mdCell(d.Reason))
 		}
 		if len(d.Objectives) > 0 {
 			b.WriteString(objectivesTable(d.Objectives, unmeasured(d), mdCell).RenderMarkdown() + "\n\n")
@@ -104,7 +105,7 @@ func WriteText(w io.Writer, rep Report, opts ...Option) error {
 	}
 	for _, d := range rep.Drills {
 		if len(rep.Drills) > 1 {
-			fmt.Fprintf(&b, "%s: %s. %s\n", drillName(d), verdictWord(d.Verdict, d.Expected), d.Reason)
+			fmt.Fprintf(&b, "%s: %s. %s\n", drillName(d), result.OutcomeOf(&d).Label, d.Reason)
 		}
 		if len(d.Objectives) > 0 {
 			b.WriteString(objectivesTable(d.Objectives, unmeasured(d), plainCell).Render() + "\n")

@@ -83,36 +83,35 @@ func Merge(results []result.Result, p result.Projection) (Report, error) {
 // Single is a report of one drill.
 func Single(r result.Result) Report { return Report{Drills: []result.Result{r}} }
 
-// Verdict is the report's overall verdict and a one-line reason: the worst of its campaigns and
-// drills, a negative control that caught what it declares counting as a pass.
-func (rep Report) Verdict() (result.Verdict, string) {
+// Outcome is the report's overall outcome and a one-line reason: one drill's or one campaign's
+// own, else the worst of its campaigns and drills by exit code (result.Worst), a negative
+// control that caught what it declares counting as a pass and one that did not as a failure.
+func (rep Report) Outcome() (result.Outcome, string) {
 	if len(rep.Drills) == 1 && len(rep.Campaigns) == 0 {
-		return rep.Drills[0].Verdict, rep.Drills[0].Reason
+		return result.OutcomeOf(&rep.Drills[0]), rep.Drills[0].Reason
 	}
 	if len(rep.Campaigns) == 1 && len(rep.Campaigns[0].Drills) == len(rep.Drills) {
-		return rep.Campaigns[0].Verdict, rep.Campaigns[0].Reason
+		return rep.Campaigns[0].Outcome(), rep.Campaigns[0].Reason
 	}
-	v := result.Pass
-	bad := map[result.Verdict][]string{}
+	code := result.ExitPass
+	bad := map[int][]string{}
 	for _, d := range rep.Drills {
-		dv := effective(d)
-		bad[dv] = append(bad[dv], drillName(d))
-		if rank(dv) > rank(v) {
-			v = dv
-		}
+		o := result.OutcomeOf(&d)
+		bad[o.Exit] = append(bad[o.Exit], drillName(d))
+		code = result.WorseExit(code, o.Exit)
 	}
 	for _, c := range rep.Campaigns {
-		if rank(c.Verdict) > rank(v) {
-			v = c.Verdict
-		}
-		if c.Verdict == result.Fail && len(c.Objectives) > 0 && !c.Objectives[0].Met {
-			bad[result.Fail] = append(bad[result.Fail], c.Scenario+" projection")
+		o := c.Outcome()
+		code = result.WorseExit(code, o.Exit)
+		if o.Verdict == result.Fail && len(c.Objectives) > 0 && !c.Objectives[0].Met {
+			bad[o.Exit] = append(bad[o.Exit], c.Scenario+" projection")
 		}
 	}
-	if v == result.Pass {
-		return v, fmt.Sprintf("all %s passed", plural(len(rep.Drills), "drill", "drills"))
+	o := result.Judge(result.VerdictOfExit(code), nil, false, nil)
+	if o.OK() {
+		return o, fmt.Sprintf("all %s passed", plural(len(rep.Drills), "drill", "drills"))
 	}
-	return v, fmt.Sprintf("%s of %s %s: %s", num(float64(len(bad[v]))), plural(len(rep.Drills), "drill", "drills"), verdictVerb(v), strings.Join(bad[v], ", "))
+	return o, fmt.Sprintf("%s of %s %s: %s", num(float64(len(bad[code]))), plural(len(rep.Drills), "drill", "drills"), verdictVerb(o.Verdict), strings.Join(bad[code], ", "))
 }
 
 func verdictVerb(v result.Verdict) string {
@@ -123,18 +122,6 @@ func verdictVerb(v result.Verdict) string {
 		return "were inconclusive"
 	}
 	return "were aborted"
-}
-
-// effective is a drill's verdict as CI counts it: an expected negative control passes.
-func effective(r result.Result) result.Verdict {
-	if r.Expected {
-		return result.Pass
-	}
-	return r.Verdict
-}
-
-func rank(v result.Verdict) int {
-	return map[result.Verdict]int{result.Pass: 0, result.Fail: 1, result.Inconclusive: 2, result.Aborted: 3}[v]
 }
 
 // Option configures the writers.

@@ -27,8 +27,8 @@ func TestMergeSizesIntoACampaignAndShardsIntoASuite(t *testing.T) {
 	if len(rep.Campaigns) != 0 || len(rep.Drills) != 2 || rep.Drills[0].Run.Scenario != "atlassian-2022" {
 		t.Errorf("shards: %d campaigns, drills %v", len(rep.Campaigns), rep.Drills)
 	}
-	if v, reason := rep.Verdict(); v != result.Pass || reason != "all 2 drills passed" {
-		t.Errorf("an expected negative control counts as a pass: %s %q", v, reason)
+	if o, reason := rep.Outcome(); !o.OK() || o.Label != "PASS" || reason != "all 2 drills passed" {
+		t.Errorf("an expected negative control counts as a pass: %s %q", o.Label, reason)
 	}
 	// A rerun of one drill keeps the later one and says so.
 	old := fixture(t, "fail-medium")
@@ -39,7 +39,7 @@ func TestMergeSizesIntoACampaignAndShardsIntoASuite(t *testing.T) {
 	}
 	// The worst verdict wins.
 	rep, _ = Merge([]result.Result{fixture(t, "pass-small"), fixture(t, "negative-control"), old}, result.Projection{})
-	if v, reason := rep.Verdict(); v != result.Fail || reason != "1 of 3 drills failed: atlassian-2022[medium]" {
-		t.Errorf("verdict %s %q", v, reason)
+	if o, reason := rep.Outcome(); o.Verdict != result.Fail || o.Exit != result.ExitFail || reason != "1 of 3 drills failed: atlassian-2022[medium]" {
+		t.Errorf("outcome %s %q", o.Label, reason)
 	}
 }

@@ -174,24 +174,22 @@ func (c *Campaign) project(p Projection) {
 	c.Objectives = []Objective{o}
 }
 
-// score sets the campaign verdict: the worst of its drills (a negative control that caught what
-// it declares counts as a pass), and fail when the projection misses its target.
+// score sets the campaign verdict: the worst of its drills' outcomes (a negative control that
+// caught what it declares counts as a pass, one that did not as a failure), and fail when the
+// projection misses its target.
 func (c *Campaign) score(mixedCores bool) {
-	rank := map[Verdict]int{Pass: 0, Fail: 1, Inconclusive: 2, Aborted: 3}
-	c.Verdict = Pass
+	code := ExitPass
 	var worst []string
 	for _, d := range c.Drills {
-		v := d.Verdict
-		if d.Expected {
-			v = Pass
+		o := OutcomeOf(&d)
+		if exitRank(o.Exit) > exitRank(code) {
+			code, worst = o.Exit, nil
 		}
-		if rank[v] > rank[c.Verdict] {
-			c.Verdict, worst = v, nil
-		}
-		if v == c.Verdict && v != Pass {
+		if o.Exit == code && !o.OK() {
 			worst = append(worst, d.Run.Size)
 		}
 	}
+	c.Verdict = VerdictOfExit(code)
 	var parts []string
 	if c.Verdict != Pass {
 		parts = append(parts, fmt.Sprintf("%s at %s", c.Verdict, joinWords(worst)))
@@ -221,3 +219,6 @@ func (c *Campaign) score(mixedCores bool) {
 }
 
 func joinWords(s []string) string { return strings.Join(s, ", ") }
+
+// Outcome is what the campaign's verdict means.
+func (c Campaign) Outcome() Outcome { return Judge(c.Verdict, nil, false, nil) }

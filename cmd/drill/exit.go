@@ -3,16 +3,17 @@ package main
 import (
 	"errors"
 	"fmt"
+
+	"github.com/drill-dev/drill/result"
 )
 
-// Exit codes of drill, as in DESIGN.md. Over several drills in one call the highest of
-// 130 > 3 > 2 > 1 > 0 wins.
+// Exit codes of drill, defined with the verdicts in package result. Over several drills in one
+// call the highest of 130 > 3 > 2 > 1 > 0 wins (result.WorseExit).
 const (
-	exitPass         = 0
-	exitFail         = 1
-	exitUsage        = 2
-	exitInconclusive = 3
-	exitInterrupted  = 130
+	exitPass         = result.ExitPass
+	exitUsage        = result.ExitInvalid
+	exitInconclusive = result.ExitInconclusive
+	exitInterrupted  = result.ExitAborted
 )
 
 // exitError carries an exit code out of a command; its message (when not empty) has already
@@ -44,25 +45,4 @@ func codeOf(err error) int {
 		return ee.code
 	}
 	return exitUsage
-}
-
-// worse returns the exit code that wins between a and b: 130 > 3 > 2 > 1 > 0.
-func worse(a, b int) int {
-	rank := func(c int) int {
-		switch c {
-		case exitInterrupted:
-			return 4
-		case exitInconclusive:
-			return 3
-		case exitUsage:
-			return 2
-		case exitFail:
-			return 1
-		}
-		return 0
-	}
-	if rank(b) > rank(a) {
-		return b
-	}
-	return a
 }

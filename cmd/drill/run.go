@@ -115,10 +115,10 @@ func runDrills(ctx context.Context, st *state, args []string, f runFlags) error 
 		if ctx.Err() != nil {
 			break
 		}
-		code = worse(code, runCell(ctx, st, rt, c, f, outs))
+		code = result.WorseExit(code, runCell(ctx, st, rt, c, f, outs))
 	}
 	if ctx.Err() != nil {
-		code = worse(code, exitInterrupted)
+		code = result.WorseExit(code, exitInterrupted)
 	}
 	if code == exitPass {
 		return nil
@@ -222,7 +222,7 @@ func runCell(ctx context.Context, st *state, rt harness.Runtime, c harness.Cell,
 		fmt.Fprintln(st.Stderr, "drill: write result:", err)
 		return exitInconclusive
 	}
-	fmt.Fprintf(st.Stdout, "%s: %s — %s\n", label, strings.ToUpper(string(res.Verdict)), res.Reason)
+	fmt.Fprintf(st.Stdout, "%s: %s — %s\n", label, result.OutcomeOf(res).Label, res.Reason)
 	for _, e := range res.Timeline {
 		if e.Kind == "kept" {
 			fmt.Fprintln(st.Stdout, "kept:", e.Name)
@@ -230,27 +230,7 @@ func runCell(ctx context.Context, st *state, rt harness.Runtime, c harness.Cell,
 	}
 	fmt.Fprintf(st.Stdout, "result: %s\n", path)
 	writeReports(context.WithoutCancel(ctx), st, res, dir, outs, f.history)
-	return verdictCode(res)
-}
-
-// verdictCode maps a verdict to drill's exit code; a negative control that caught what it
-// declares exits 0.
-func verdictCode(res *result.Result) int {
-	switch res.Verdict {
-	case result.Pass:
-		if res.Expect != nil && !res.Expected {
-			return exitFail
-		}
-		return exitPass
-	case result.Fail:
-		if res.Expected {
-			return exitPass
-		}
-		return exitFail
-	case result.Aborted:
-		return exitInterrupted
-	}
-	return exitInconclusive
+	return result.OutcomeOf(res).Exit
 }
 
 // progressFor picks the progress display; done finishes it.
