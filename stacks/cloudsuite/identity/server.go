@@ -38,6 +38,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /sites/{site}", s.site)
 	mux.HandleFunc("GET /sites/{site}/health", s.health)
 	mux.HandleFunc("GET /sites/{site}/fingerprint", s.fingerprint)
+	mux.HandleFunc("POST /batch/health", s.batchHealth)
+	mux.HandleFunc("POST /batch/fingerprint", s.batchFingerprint)
 	mux.HandleFunc("POST /admin/delete", s.delete)
 	mux.HandleFunc("POST /admin/undelete", s.undelete)
 	mux.HandleFunc("GET /admin/contacts", s.contacts)

@@ -27,7 +27,8 @@ type Server struct {
 }
 
 // Handler returns the product's HTTP API: /healthz, per-site health, fingerprint, a listing of
-// the product's records, links (wiki and pager) and the canary API.
+// the product's records, links (wiki and pager), the batch forms of health and fingerprint
+// (POST /batch/health, /batch/fingerprint with {"sites": [...]}) and the canary API.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", web.Healthz(s.Pool, map[string]string{"product": s.Product.Name}))
@@ -35,6 +36,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /sites/{site}/fingerprint", s.fingerprint)
 	mux.HandleFunc("GET /sites/{site}/links", s.links)
 	mux.HandleFunc("GET /sites/{site}/"+s.Product.Main, s.list)
+	mux.HandleFunc("POST /batch/health", s.batchHealth)
+	mux.HandleFunc("POST /batch/fingerprint", s.batchFingerprint)
 	canary.Store{Pool: s.Pool, Schema: s.Product.Name, Gate: s.gate}.Register(mux)
 	return mux
 }
