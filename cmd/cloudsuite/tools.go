@@ -106,7 +106,12 @@ func restoreSitesCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "restore-sites",
 		Short: "copy the given sites from a side instance into the live database, identity first, touching no other site",
-		Args:  cobra.NoArgs,
+		Long: `Copies the given sites from a side instance into the live database, identity first,
+touching no other site. Sites are restored in batches (--batch sites each): a batch is one
+transaction that copies every table once for all its sites (set-based). --batch 0, the default,
+makes all the given sites one batch; --batch 1 restores site by site, one transaction per site.
+--concurrency batches run at once.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			list := web.SplitSites(sites)
@@ -132,7 +137,8 @@ func restoreSitesCommand() *cobra.Command {
 	f.StringVar(&to, "to", env("DATABASE_URL", ""), "live database URL")
 	f.StringVar(&sites, "sites", "", `sites to restore ("a,b", "a b" or "[a b]")`)
 	f.StringVar(&products, "products", "", "products to restore (default all: "+strings.Join(catalog.Names(), ",")+")")
-	f.IntVar(&o.Concurrency, "concurrency", 1, "sites restored at once")
+	f.IntVar(&o.Batch, "batch", 0, "sites per batch (one transaction, one copy per table); 0: all in one batch, 1: site by site")
+	f.IntVar(&o.Concurrency, "concurrency", 1, "batches restored at once")
 	return cmd
 }
 

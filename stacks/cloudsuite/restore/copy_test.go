@@ -1,6 +1,9 @@
 package restore
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 func TestFilterQuotesSites(t *testing.T) {
 	for _, c := range []struct {
@@ -27,5 +30,26 @@ func TestSelectProductsKeepsDependencyOrder(t *testing.T) {
 	}
 	if _, err := selectProducts([]string{"jira"}); err == nil {
 		t.Fatal("an unknown product was accepted")
+	}
+}
+
+func TestBatchesSplitInOrderEachSiteOnce(t *testing.T) {
+	sites := []string{"a", "b", "c", "a", "d", "e"}
+	for _, c := range []struct {
+		size int
+		want string
+	}{
+		{0, "[[a b c d e]]"},
+		{1, "[[a] [b] [c] [d] [e]]"},
+		{2, "[[a b] [c d] [e]]"},
+		{5, "[[a b c d e]]"},
+		{9, "[[a b c d e]]"},
+	} {
+		if got := fmt.Sprint(batches(sites, c.size)); got != c.want {
+			t.Errorf("batches(size %d) = %s, want %s", c.size, got, c.want)
+		}
+	}
+	if got := batches(nil, 0); len(got) != 0 {
+		t.Errorf("no sites gave %v", got)
 	}
 }
