@@ -98,9 +98,11 @@ func BenchmarkSeed10M(b *testing.B) {
 	}
 }
 
-// BenchmarkRestoreSites measures restore-sites in sites per second at concurrency 1 and 4:
-// 40 sites of 5,000 records per product, 8 of them deleted permanently, restored from a
-// point-in-time side instance; each iteration deletes and restores the 8 again.
+// BenchmarkRestoreSites measures restore-sites in sites per second, site by site (one
+// transaction per site, at concurrency 1 and 4) against set-based batches (one transaction and
+// one COPY per table for the whole batch, and batches of 8 two at a time): 40 sites of 5,000
+// records per product, 16 of them deleted permanently, restored from a point-in-time side
+// instance; each iteration deletes and restores the 16 again.
 func BenchmarkRestoreSites(b *testing.B) {
 	c, url := benchDB(b)
 	live := pool(b, url)
@@ -114,13 +116,21 @@ func BenchmarkRestoreSites(b *testing.B) {
 	if err := live.QueryRow(ctx, `SELECT clock_timestamp()::text`).Scan(&target); err != nil {
 		b.Fatal(err)
 	}
-	sites := seed.SiteIDs(1, 40)[10:18]
+	sites := seed.SiteIDs(1, 40)[10:26]
 	admin := &identity.Server{Pool: live}
 	benchExec(b, c, "drill-pg", "side-start", target)
 	side := pool(b, dsn(b, c, "5433/tcp"))
 
-	for _, conc := range []int{1, 4} {
-		b.Run(fmt.Sprintf("concurrency=%d", conc), func(b *testing.B) {
+	for _, mode := range []struct {
+		name string
+		o    restore.Options
+	}{
+		{"per-site/concurrency=1", restore.Options{Batch: 1, Concurrency: 1}},
+		{"per-site/concurrency=4", restore.Options{Batch: 1, Concurrency: 4}},
+		{"batch=all", restore.Options{Batch: 0, Concurrency: 1}},
+		{"batch=8/concurrency=2", restore.Options{Batch: 8, Concurrency: 2}},
+	} {
+		b.Run(mode.name, func(b *testing.B) {
 			var restored int
 			var took time.Duration
 			for i := 0; i < b.N; i++ {
@@ -129,11 +139,11 @@ func BenchmarkRestoreSites(b *testing.B) {
 					b.Fatal(err)
 				}
 				b.StartTimer()
-				sum, err := restore.Sites(ctx, side, live, sites, restore.Options{Concurrency: conc})
+				sum, err := restore.Sites(ctx, side, live, sites, mode.o)
 				if err != nil {
 					b.Fatal(err)
 				}
-				restored += len(sum.Sites)
+				restored += sum.Sites
 				took += sum.Duration
 			}
 			b.ReportMetric(float64(restored)/took.Seconds(), "sites/s")

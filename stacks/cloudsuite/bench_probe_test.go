@@ -1,0 +1,121 @@
+package cloudsuite_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/drill-dev/drill/stacks/cloudsuite/catalog"
+	"github.com/drill-dev/drill/stacks/cloudsuite/directory"
+	"github.com/drill-dev/drill/stacks/cloudsuite/identity"
+	product "github.com/drill-dev/drill/stacks/cloudsuite/products"
+	"github.com/drill-dev/drill/stacks/cloudsuite/seed"
+)
+
+// perSiteWorkers is the pool the per-site round runs on (a bounded pool, as drill's prober).
+const perSiteWorkers = 8
+
+// BenchmarkProbeRound measures one health round and one fingerprint round over every product
+// (identity, tracker, wiki, pager, status) at 400 and 1,000 sites of 200 records: per site
+// (one GET per site and product on a pool of 8) against batched (one POST per product, the five
+// at once). The services run in this process (httptest) on a PostgreSQL container, so the
+// figures are the services' and the database's cost, without Docker's port proxy.
+func BenchmarkProbeRound(b *testing.B) {
+	_, url := benchDB(b)
+	live := pool(b, url)
+	ctx := context.Background()
+	if _, err := seed.Run(ctx, live, seed.Options{Sites: 1000, Records: 200, Seed: 1, PauseArchiving: true}); err != nil {
+		b.Fatal(err)
+	}
+	id := httptest.NewServer((&identity.Server{Pool: live}).Handler())
+	b.Cleanup(id.Close)
+	base := map[string]string{catalog.Identity: id.URL}
+	for _, p := range catalog.Products[1:] {
+		srv := httptest.NewServer((&product.Server{Product: p, Pool: live, Directory: directory.New(id.URL, 0)}).Handler())
+		b.Cleanup(srv.Close)
+		base[p.Name] = srv.URL
+	}
+	client := &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 2 * perSiteWorkers}}
+	all := seed.SiteIDs(1, 1000)
+	for _, n := range []int{400, 1000} {
+		for _, probe := range []string{"health", "fingerprint"} {
+			b.Run(fmt.Sprintf("%s/sites=%d/per-site", probe, n), func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					if err := perSiteRound(ctx, client, base, probe, all[:n]); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/round")
+			})
+			b.Run(fmt.Sprintf("%s/sites=%d/batch", probe, n), func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					if err := batchRound(ctx, client, base, probe, all[:n]); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/round")
+			})
+		}
+	}
+}
+
+func perSiteRound(ctx context.Context, client *http.Client, base map[string]string, probe string, sites []string) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(perSiteWorkers)
+	for _, p := range catalog.Names() {
+		for _, site := range sites {
+			g.Go(func() error {
+				req, _ := http.NewRequestWithContext(gctx, http.MethodGet, base[p]+"/sites/"+site+"/"+probe, nil)
+				return call(client, req, nil)
+			})
+		}
+	}
+	return g.Wait()
+}
+
+func batchRound(ctx context.Context, client *http.Client, base map[string]string, probe string, sites []string) error {
+	body, _ := json.Marshal(map[string][]string{"sites": sites})
+	var g errgroup.Group
+	for _, p := range catalog.Names() {
+		g.Go(func() error {
+			req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base[p]+"/batch/"+probe, bytes.NewReader(body))
+			var answer struct{ Results map[string]string }
+			if err := call(client, req, &answer); err != nil {
+				return err
+			}
+			if len(answer.Results) != len(sites) {
+				return fmt.Errorf("%s: %d answers for %d sites", p, len(answer.Results), len(sites))
+			}
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+// call sends req and expects 200; out, when not nil, receives the JSON answer.
+func call(client *http.Client, req *http.Request, out any) error {
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s %s: %s: %s", req.Method, req.URL.Path, resp.Status, raw)
+	}
+	if out != nil {
+		return json.Unmarshal(raw, out)
+	}
+	return nil
+}
