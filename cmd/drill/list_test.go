@@ -9,7 +9,7 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-var catalogueNames = []string{"atlassian-2022", "backup-gone", "soft-delete", "table-drop", "volume-loss", "whole-db-pitr"}
+var catalogueNames = []string{"atlassian-2022", "atlassian-2022-batched", "backup-gone", "soft-delete", "table-drop", "volume-loss", "whole-db-pitr"}
 
 func stackEmbedded() bool {
 	_, err := os.Stat("../../stacks/cloudsuite/stack.yaml")
