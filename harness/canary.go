@@ -2,8 +2,8 @@ package harness
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
+	"math"
 	"sort"
 	"sync"
 	"time"
@@ -50,26 +50,23 @@ func newCanaries(d *drill) *canaries {
 	return &canaries{d: d, interval: canaryInterval(d.sc.Intervals.Canary, len(d.sites)), writes: map[Key][]CanaryWrite{}}
 }
 
-// write sends sequence seq to every site of one product in one request and records the answers.
+// write sends sequence seq to every site of one product in one request and records the
+// answers. A product without a canary has nothing to write.
 func (c *canaries) write(ctx context.Context, product string, seq int) {
-	p := c.d.stack.Products[product]
+	defer c.d.recovered("canary write "+product, nil)
+	if !c.d.hasCanary(product) {
+		return
+	}
 	sent := c.d.clock.Now()
-	body, _ := json.Marshal(map[string]any{"seq": seq, "sites": c.d.sites})
-	out, _, err := c.d.httpCall(ctx, p.CanaryWrite.HTTP, c.d.data(), p.Service, body)
+	acks, err := c.d.canaryWrite(ctx, product, seq, c.d.sites)
 	at := c.d.clock.Now()
-	var ans struct {
-		Results map[string]string `json:"results"`
-	}
-	if err == nil {
-		err = json.Unmarshal(out, &ans)
-	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.requests++
 	c.latency += at - sent
 	for _, s := range c.d.sites {
 		w := CanaryWrite{Seq: seq, Sent: sent}
-		if err == nil && ans.Results[s] == "ok" {
+		if err == nil && acks[s] {
 			w.Acked, w.At = true, at
 		}
 		k := Key{s, product}
@@ -125,6 +122,9 @@ func (c *canaries) start(ctx context.Context) {
 }
 
 func (c *canaries) recordSkipped(product string, seq int) {
+	if !c.d.hasCanary(product) {
+		return
+	}
 	now := c.d.clock.Now()
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -145,8 +145,12 @@ func (c *canaries) stopAndWait() {
 	c.wg.Wait()
 }
 
-// ackedCount is the number of acknowledged canaries with seq ≥ 1 of one site and product.
+// ackedCount is the number of acknowledged canaries with seq ≥ 1 of one site and product. A
+// product without a canary has nothing to acknowledge and is never short: math.MaxInt.
 func (c *canaries) ackedCount(k Key) int {
+	if !c.d.hasCanary(k.Product) {
+		return math.MaxInt
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	n := 0
@@ -173,19 +177,16 @@ func (c *canaries) snapshot() map[Key][]CanaryWrite {
 
 // readBack asks each product which sequence numbers are present per site. A (site, product)
 // absent from the answer is unreadable: it has no entry in the map.
-func (c *canaries) readBack(ctx context.Context) (map[Key]map[int]bool, error) {
-	present := map[Key]map[int]bool{}
-	body, _ := json.Marshal(map[string]any{"sites": c.d.sites})
+func (c *canaries) readBack(ctx context.Context) (present map[Key]map[int]bool, err error) {
+	defer c.d.recovered("canary read", &err)
+	present = map[Key]map[int]bool{}
 	var errs []error
 	for _, p := range c.d.products {
-		prod := c.d.stack.Products[p]
-		out, _, err := c.d.httpCall(ctx, prod.CanaryRead.HTTP, c.d.data(), prod.Service, body)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("read canaries of %s: %w", p, err))
+		if !c.d.hasCanary(p) {
 			continue
 		}
-		var ans map[string][]int
-		if err := json.Unmarshal(out, &ans); err != nil {
+		ans, err := c.d.canaryRead(ctx, p, c.d.sites)
+		if err != nil {
 			errs = append(errs, fmt.Errorf("read canaries of %s: %w", p, err))
 			continue
 		}

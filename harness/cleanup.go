@@ -3,6 +3,7 @@ package harness
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -52,7 +53,7 @@ func (c *Cleanup) Run(ctx context.Context, timeout time.Duration) error {
 		it := c.items[len(c.items)-1]
 		c.items = c.items[:len(c.items)-1]
 		c.mu.Unlock()
-		if err := it.fn(ctx); err != nil && !errors.Is(err, ErrNotFound) {
+		if err := runItem(ctx, it); err != nil && !errors.Is(err, ErrNotFound) {
 			if c.log != nil {
 				c.log.Warn("teardown", "item", it.name, "err", err)
 			}
@@ -60,4 +61,14 @@ func (c *Cleanup) Run(ctx context.Context, timeout time.Duration) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// runItem runs one teardown; a panic in it is its error, so the ones after it still run.
+func runItem(ctx context.Context, it cleanupItem) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("teardown of %s panicked: %v", it.name, v)
+		}
+	}()
+	return it.fn(ctx)
 }

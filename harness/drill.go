@@ -36,6 +36,8 @@ type drill struct {
 	cleanup *Cleanup
 	log     *slog.Logger
 	http    *http.Client
+	sqlp    sqlPools // sql connections, per service and database
+	panics  panics   // recovered panics (panics.go)
 
 	runID   string
 	prefix  string // resource name prefix: drill-<run>
@@ -86,6 +88,7 @@ func newDrill(sc *scenarios.Scenario, size *scenarios.Size, rt Runtime, cfg conf
 	d.products = slices.Sorted(maps.Keys(d.stack.Products))
 	d.tl = NewTimeline(d.clock)
 	d.cleanup = &Cleanup{log: d.log}
+	d.cleanup.Push("sql connections", d.closeSQL)
 	d.svcs = newServices(d)
 	for _, svc := range d.stack.Services {
 		for _, v := range svc.Env {

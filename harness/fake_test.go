@@ -22,6 +22,9 @@ type fakeRuntime struct {
 	missing map[string]bool
 	live    map[string]bool
 	built   []string
+	// sql is the address of a fake PostgreSQL server over app (fake_sql_test.go); containers
+	// answer it as the endpoint of port fakeSQLPort.
+	sql string
 }
 
 func newFakeRuntime() *fakeRuntime {
@@ -110,12 +113,19 @@ type fakeContainer struct {
 
 func (c *fakeContainer) Name() string { return c.name }
 func (c *fakeContainer) ID() string   { return c.name }
-func (c *fakeContainer) Endpoint(context.Context, int) (string, error) {
+func (c *fakeContainer) Endpoint(_ context.Context, port int) (string, error) {
+	if port == fakeSQLPort && c.rt.sql != "" {
+		return c.rt.sql, nil
+	}
 	return strings.TrimPrefix(c.srv.URL, "http://"), nil
 }
 
-// Exec understands "sleep SECONDS", so a runbook can take a known time.
-func (c *fakeContainer) Exec(ctx context.Context, cmd []string, _ string) (ExecResult, error) {
+// Exec understands "sleep SECONDS", so a runbook can take a known time, and the commands of
+// fakeApp.exec (fake_exec_test.go).
+func (c *fakeContainer) Exec(ctx context.Context, cmd []string, _ string, stdin []byte) (ExecResult, error) {
+	if res, ok := c.rt.app.exec(c.srv, cmd, stdin); ok {
+		return res, nil
+	}
 	if len(cmd) == 2 && cmd[0] == "sleep" {
 		var s float64
 		fmt.Sscan(cmd[1], &s)
@@ -129,7 +139,8 @@ func (c *fakeContainer) Exec(ctx context.Context, cmd []string, _ string) (ExecR
 	if len(cmd) > 0 && cmd[0] == "false" {
 		return ExecResult{ExitCode: 1, Output: []byte("false says no")}, nil
 	}
-	return ExecResult{Output: []byte(strings.Join(cmd, " "))}, nil
+	out := []byte(strings.Join(cmd, " "))
+	return ExecResult{Output: out, Stdout: out}, nil
 }
 
 func (c *fakeContainer) Logs(context.Context) (io.ReadCloser, error) {

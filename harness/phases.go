@@ -2,7 +2,6 @@ package harness
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -62,13 +61,9 @@ func (d *drill) seed(ctx context.Context, m *measurement) error {
 			return infra(err)
 		}
 	}
-	body, err := d.check(ctx, *d.stack.Tenants.List, d.data(), "")
+	sites, err := d.listSites(ctx)
 	if err != nil {
 		return infra(fmt.Errorf("list sites: %w", err))
-	}
-	var sites []string
-	if err := json.Unmarshal(body, &sites); err != nil {
-		return infra(fmt.Errorf("list sites: want a JSON array of site IDs: %w", err))
 	}
 	if len(sites) != d.size.Sites {
 		return infra(fmt.Errorf("seeding made %d sites, the size asks for %d", len(sites), d.size.Sites))

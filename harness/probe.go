@@ -3,24 +3,26 @@ package harness
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/drill-dev/drill/scenarios"
-	"github.com/jackc/pgx/v5"
 )
 
 // probeTimeout bounds one probe request.
 const probeTimeout = 10 * time.Second
 
-// check runs a probe once. It returns the response body (http), the first value (sql) or the
-// output (exec) and a non-nil error when the probe did not pass.
-func (d *drill) check(ctx context.Context, p scenarios.Probe, data scenarios.TemplateData, defaultService string) ([]byte, error) {
+// check runs a probe once. It returns the response body (http), the first value of the first
+// row (sql) or stdout (exec), and a non-nil error when the probe did not pass: http not the
+// expected status (default 2xx), sql no row or a first value false, 0 or NULL, exec a
+// non-zero exit.
+func (d *drill) check(ctx context.Context, p scenarios.Probe, data scenarios.TemplateData, defaultService string) (body []byte, err error) {
+	defer d.recovered("probe", &err)
 	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
 	defer cancel()
 	switch {
@@ -30,7 +32,8 @@ func (d *drill) check(ctx context.Context, p scenarios.Probe, data scenarios.Tem
 	case p.SQL != nil:
 		return d.sqlProbe(ctx, p.SQL, data, defaultService)
 	case p.Exec != nil:
-		return d.execCall(ctx, p.Exec, data, defaultService)
+		res, err := d.execRun(ctx, p.Exec, data, defaultService, nil)
+		return res.Stdout, err
 	case p.Log != "":
 		return nil, d.logProbe(ctx, defaultService, p.Log)
 	}
@@ -152,77 +155,33 @@ func (d *drill) url(ctx context.Context, service string, port int) (string, erro
 	return "http://" + ep, nil
 }
 
-// sqlConnect opens a connection to a service's database.
-func (d *drill) sqlConnect(ctx context.Context, service, database string) (*pgx.Conn, error) {
-	svc, ok := d.stack.Services[service]
-	if !ok || svc.SQL == nil {
-		return nil, fmt.Errorf("service %s has no sql connection", service)
-	}
-	c, err := d.svcs.get(service)
-	if err != nil {
-		return nil, err
-	}
-	ep, err := c.Endpoint(ctx, svc.SQL.Port)
-	if err != nil {
-		return nil, fmt.Errorf("endpoint of %s:%d: %w", service, svc.SQL.Port, err)
-	}
-	if database == "" {
-		database = svc.SQL.Database
-	}
-	cfg, err := pgx.ParseConfig("")
-	if err != nil {
-		return nil, err
-	}
-	host, port, err := net.SplitHostPort(ep)
-	if err != nil {
-		return nil, fmt.Errorf("endpoint of %s: %w", service, err)
-	}
-	p, err := strconv.ParseUint(port, 10, 16)
-	if err != nil {
-		return nil, fmt.Errorf("endpoint of %s: port %q: %w", service, port, err)
-	}
-	cfg.Host, cfg.Port = host, uint16(p)
-	cfg.User = svc.SQL.User
-	cfg.Password = svc.SQL.Password
-	cfg.Database = database
-	cfg.ConnectTimeout = 5 * time.Second
-	return pgx.ConnectConfig(ctx, cfg)
-}
-
-// sqlProbe passes when the query succeeds and its first value, if any, is not false, 0 or null.
+// sqlProbe passes when the query returns a row whose first value is not false, 0 or NULL; it
+// returns that value as text.
 func (d *drill) sqlProbe(ctx context.Context, c *scenarios.SQLCall, data scenarios.TemplateData, defaultService string) ([]byte, error) {
-	svc := c.Service
-	if svc == "" {
-		svc = defaultService
-	}
-	q, err := scenarios.Render(c.Query, data)
+	rows, err := d.sqlRows(ctx, c, data, defaultService)
 	if err != nil {
 		return nil, err
 	}
-	conn, err := d.sqlConnect(ctx, svc, c.Database)
-	if err != nil {
-		return nil, err
+	if len(rows) == 0 || len(rows[0]) == 0 {
+		return nil, errors.New("query returned no row")
 	}
-	defer conn.Close(context.WithoutCancel(ctx))
-	rows, err := conn.Query(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	if !rows.Next() {
-		return nil, rows.Err()
-	}
-	vals, err := rows.Values()
-	if err != nil || len(vals) == 0 {
-		return nil, err
-	}
-	v := vals[0]
+	v := rows[0][0]
 	if falsy(v) {
 		return nil, fmt.Errorf("query returned %v", v)
 	}
-	return []byte(fmt.Sprint(v)), nil
+	return []byte(sqlText(v)), nil
 }
 
+// sqlText is a value as text: NULL is empty.
+func sqlText(v any) string {
+	if v == nil {
+		return ""
+	}
+	return fmt.Sprint(v)
+}
+
+// falsy is NULL, false, a zero number, or text that reads as a zero number or "false" (MySQL
+// answers booleans as 0 and 1, and sums as decimal text).
 func falsy(v any) bool {
 	switch x := v.(type) {
 	case nil:
@@ -235,14 +194,27 @@ func falsy(v any) bool {
 		return x == 0
 	case int64:
 		return x == 0
+	case float32:
+		return x == 0
 	case float64:
 		return x == 0
+	case string:
+		f, err := strconv.ParseFloat(strings.TrimSpace(x), 64)
+		return (err == nil && f == 0) || strings.EqualFold(strings.TrimSpace(x), "false")
 	}
 	return false
 }
 
-// execCall runs a command in a service; a non-zero exit is an error carrying the output.
+// execCall runs a command in a service; a non-zero exit is an error carrying the output. It
+// returns stdout and stderr interleaved.
 func (d *drill) execCall(ctx context.Context, c *scenarios.ExecCall, data scenarios.TemplateData, defaultService string) ([]byte, error) {
+	res, err := d.execRun(ctx, c, data, defaultService, nil)
+	return res.Output, err
+}
+
+// execRun runs a command in a service with stdin (when not nil) as its input; a non-zero exit
+// is an error carrying the tail of the output.
+func (d *drill) execRun(ctx context.Context, c *scenarios.ExecCall, data scenarios.TemplateData, defaultService string, stdin []byte) (ExecResult, error) {
 	svc := c.Service
 	if svc == "" {
 		svc = defaultService
@@ -251,22 +223,22 @@ func (d *drill) execCall(ctx context.Context, c *scenarios.ExecCall, data scenar
 	for i, a := range c.Command {
 		r, err := scenarios.Render(a, data)
 		if err != nil {
-			return nil, err
+			return ExecResult{}, err
 		}
 		cmd[i] = r
 	}
 	ctr, err := d.svcs.get(svc)
 	if err != nil {
-		return nil, err
+		return ExecResult{}, err
 	}
-	res, err := ctr.Exec(ctx, cmd, c.User)
+	res, err := ctr.Exec(ctx, cmd, c.User, stdin)
 	if err != nil {
-		return nil, fmt.Errorf("exec in %s: %w", svc, err)
+		return ExecResult{}, fmt.Errorf("exec in %s: %w", svc, err)
 	}
 	if res.ExitCode != 0 {
-		return res.Output, fmt.Errorf("exec in %s: exit %d: %s", svc, res.ExitCode, tail(strings.TrimSpace(string(res.Output)), 500))
+		return res, fmt.Errorf("exec in %s: exit %d: %s", svc, res.ExitCode, tail(strings.TrimSpace(string(res.Output)), 500))
 	}
-	return res.Output, nil
+	return res, nil
 }
 
 // logProbe passes when the service's log contains text.

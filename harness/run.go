@@ -35,9 +35,10 @@ func NewRunID() string {
 }
 
 // Run performs one drill: the scenario at the named size, on rt. It always returns a result
-// (verdict aborted when ctx is cancelled, inconclusive when the infrastructure failed) and
-// always tears the stack down unless WithKeep was given. The error is non-nil only when the
-// arguments are unusable (an unknown size).
+// (verdict aborted when ctx is cancelled, inconclusive when the infrastructure failed or the
+// harness panicked: the result names the panic) and always tears the stack down unless
+// WithKeep was given. The error is non-nil only when the arguments are unusable (an unknown
+// size).
 //
 // Without an operator (WithOperator) manual steps take their simulated time, and a scenario
 // with a manual step that declares none is refused (an error matching ErrUnattended and
@@ -70,10 +71,23 @@ func Run(ctx context.Context, sc *scenarios.Scenario, sizeName string, rt Runtim
 	res := d.newResult(started)
 	cpu0 := processCPU()
 
+	// A panic anywhere in the drill (on any goroutine that defers d.recovered) stops the
+	// phases and makes the result inconclusive, naming it; teardown still runs.
+	pctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	d.panics.mu.Lock()
+	d.panics.cancel = cancel
+	d.panics.mu.Unlock()
 	m := &measurement{}
-	err = d.phases(ctx, res, m)
-	d.finish(ctx, res, m, err)
-	d.scoreRunbook(res, m, err == nil && ctx.Err() == nil)
+	err = d.safely("phases", func() error { return d.phases(pctx, res, m) })
+	if ferr := d.safely("measure", func() error {
+		d.finish(ctx, res, m, err)
+		d.scoreRunbook(res, m, err == nil && ctx.Err() == nil)
+		return nil
+	}); ferr != nil {
+		_ = d.safely("stop canaries", func() error { m.stopCanaries(); return nil })
+	}
+	d.notePanic(res)
 
 	td := d.clock.Now()
 	if cfg.keep {

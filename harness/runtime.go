@@ -72,7 +72,9 @@ type Container interface {
 	// Endpoint returns host:port on localhost for a published container port. It asks the
 	// engine each time: the mapped port changes on restart.
 	Endpoint(ctx context.Context, port int) (string, error)
-	Exec(ctx context.Context, cmd []string, user string) (ExecResult, error)
+	// Exec runs cmd in the container as user (the image's user when empty), with stdin as its
+	// standard input when not nil.
+	Exec(ctx context.Context, cmd []string, user string, stdin []byte) (ExecResult, error)
 	Logs(ctx context.Context) (io.ReadCloser, error)
 	// State is "running", "paused", "exited", "removed" and so on.
 	State(ctx context.Context) (string, error)
@@ -91,6 +93,7 @@ type Container interface {
 type ExecResult struct {
 	ExitCode int
 	Output   []byte // stdout and stderr, interleaved
+	Stdout   []byte // stdout alone (Exec only; nil from RunOnce)
 }
 
 // ErrImageMissing is returned by ImageID for an image that is not present locally.

@@ -121,6 +121,7 @@ func (s *services) mounts(ctx context.Context, vols map[string]scenarios.Mount) 
 // start creates and starts one service and waits until it is ready; the timeline shows it as
 // a "service" event from create to ready.
 func (s *services) start(ctx context.Context, svc *scenarios.Service) (err error) {
+	defer s.d.recovered("start "+svc.Name, &err)
 	span := s.d.tl.Begin(s.d.phaseNow(), "service", "start "+svc.Name, "")
 	defer func() { s.d.endSpan(span, span.event.Phase, err, 1, "") }()
 	spec, err := s.spec(ctx, svc)

@@ -186,7 +186,8 @@ func (d *drill) attempts(ctx context.Context, st *scenarios.Step, env stepEnv) (
 }
 
 // do performs a step once.
-func (d *drill) do(ctx context.Context, st *scenarios.Step, env stepEnv) (string, error) {
+func (d *drill) do(ctx context.Context, st *scenarios.Step, env stepEnv) (out string, err error) {
+	defer d.recovered("step "+stepName(st, env.prefix), &err)
 	switch st.Kind {
 	case scenarios.KindExec:
 		out, err := d.execCall(ctx, st.Exec, env.data, "")
@@ -264,21 +265,6 @@ func renderArg(v any, data scenarios.TemplateData) (any, error) {
 		out = append(out, r)
 	}
 	return out, nil
-}
-
-// sqlExec runs a statement against a service's database.
-func (d *drill) sqlExec(ctx context.Context, c *scenarios.SQLCall, data scenarios.TemplateData) error {
-	q, err := scenarios.Render(c.Query, data)
-	if err != nil {
-		return err
-	}
-	conn, err := d.sqlConnect(ctx, c.Service, c.Database)
-	if err != nil {
-		return err
-	}
-	defer conn.Close(context.WithoutCancel(ctx))
-	_, err = conn.Exec(ctx, q)
-	return err
 }
 
 // runOnce runs a one-shot container on the run's network.

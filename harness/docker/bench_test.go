@@ -62,7 +62,7 @@ func BenchmarkExec(b *testing.B) {
 	}
 	b.Cleanup(func() { _ = c.Remove(context.Background(), false) })
 	for b.Loop() {
-		res, err := c.Exec(ctx, []string{"/sleeper", "say", "a", "b", "0"}, "")
+		res, err := c.Exec(ctx, []string{"/sleeper", "say", "a", "b", "0"}, "", nil)
 		if err != nil || res.ExitCode != 0 {
 			b.Fatal(err, res.ExitCode)
 		}

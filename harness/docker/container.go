@@ -1,7 +1,6 @@
 package docker
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -15,7 +14,6 @@ import (
 	"github.com/moby/moby/api/types/mount"
 	"github.com/moby/moby/client"
 	"github.com/testcontainers/testcontainers-go"
-	tcexec "github.com/testcontainers/testcontainers-go/exec"
 
 	"github.com/drill-dev/drill/harness"
 )
@@ -52,26 +50,6 @@ func (c *Container) Endpoint(ctx context.Context, port int) (string, error) {
 		}
 	}
 	return net.JoinHostPort(host, p.Port()), nil
-}
-
-// Exec implements harness.Container: it runs cmd as user (the image's user when empty) and
-// returns its exit code and its stdout and stderr interleaved (each stream in the order
-// written; across the two, in the order the engine received them). A command that cannot
-// start is a non-zero exit code with the engine's message in the output, not an error.
-func (c *Container) Exec(ctx context.Context, cmd []string, user string) (harness.ExecResult, error) {
-	var opts []tcexec.ProcessOption
-	if user != "" {
-		opts = append(opts, tcexec.WithUser(user))
-	}
-	code, raw, err := c.tc.Exec(ctx, cmd, opts...)
-	if err != nil {
-		return harness.ExecResult{}, fmt.Errorf("exec in %s: %w", c.name, notFound(err))
-	}
-	var out bytes.Buffer
-	if _, err := stdcopy.StdCopy(&out, &out, raw); err != nil {
-		return harness.ExecResult{}, fmt.Errorf("exec in %s: read output: %w", c.name, err)
-	}
-	return harness.ExecResult{ExitCode: code, Output: out.Bytes()}, nil
 }
 
 // Logs implements harness.Container: stdout and stderr so far, interleaved, without

@@ -81,16 +81,16 @@ var _ = Describe("Runtime", Label("docker"), func() {
 		Expect(ep).To(HavePrefix("127.0.0.1:"))
 		Expect(state(ctx, c)).To(Equal("running"))
 
-		res, err := c.Exec(ctx, []string{"/sleeper", "say", "to-out", "to-err", "4"}, "")
+		res, err := c.Exec(ctx, []string{"/sleeper", "say", "to-out", "to-err", "4"}, "", nil)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(res.ExitCode).To(Equal(4))
 		Expect(lines(res.Output)).To(ConsistOf("to-out", "to-err"), "both streams; their relative order is the engine's")
 
-		res, err = c.Exec(ctx, []string{"/sleeper", "say", "x", "y", "0"}, "65534")
+		res, err = c.Exec(ctx, []string{"/sleeper", "say", "x", "y", "0"}, "65534", nil)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(res.ExitCode).To(Equal(0))
 
-		res, err = c.Exec(ctx, []string{"/bin/sh", "-c", "true"}, "")
+		res, err = c.Exec(ctx, []string{"/bin/sh", "-c", "true"}, "", nil)
 		Expect(err).NotTo(HaveOccurred(), "a command that cannot start is an exit code")
 		Expect(res.ExitCode).NotTo(Equal(0))
 		GinkgoWriter.Printf("missing command: exit %d, output %q\n", res.ExitCode, res.Output)
@@ -146,7 +146,7 @@ var _ = Describe("Runtime", Label("docker"), func() {
 		client := startSleeper(ctx, harness.ContainerSpec{Network: nw})
 		for _, host := range []string{server.Name(), "tracker"} {
 			Eventually(func(g Gomega) {
-				res, err := client.Exec(ctx, []string{"/sleeper", "get", "http://" + host + ":8080/"}, "")
+				res, err := client.Exec(ctx, []string{"/sleeper", "get", "http://" + host + ":8080/"}, "", nil)
 				g.Expect(err).NotTo(HaveOccurred())
 				g.Expect(res.ExitCode).To(Equal(0), string(res.Output))
 				g.Expect(string(res.Output)).To(Equal("ok " + server.Name() + "\n"))
@@ -178,14 +178,14 @@ var _ = Describe("Runtime", Label("docker"), func() {
 	It("keeps a volume's data when the container is removed alone, loses it with its volumes", func(ctx SpecContext) {
 		v := volume(ctx)
 		a := startSleeper(ctx, harness.ContainerSpec{Volumes: map[string]string{v: "/data"}})
-		res, err := a.Exec(ctx, []string{"/sleeper", "write", "/data/rows", "42 rows"}, "")
+		res, err := a.Exec(ctx, []string{"/sleeper", "write", "/data/rows", "42 rows"}, "", nil)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(res.ExitCode).To(Equal(0), string(res.Output))
 		Expect(a.Remove(ctx, false)).To(Succeed())
 		Expect(state(ctx, a)).To(Equal("removed"))
 
 		b := startSleeper(ctx, harness.ContainerSpec{Volumes: map[string]string{v: "/data"}})
-		res, err = b.Exec(ctx, []string{"/sleeper", "cat", "/data/rows"}, "")
+		res, err = b.Exec(ctx, []string{"/sleeper", "cat", "/data/rows"}, "", nil)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(string(res.Output)).To(Equal("42 rows"))
 
@@ -197,7 +197,7 @@ var _ = Describe("Runtime", Label("docker"), func() {
 	It("mounts a volume read-only when asked", func(ctx SpecContext) {
 		v := volume(ctx)
 		c := startSleeper(ctx, harness.ContainerSpec{Volumes: map[string]string{v: "/data"}, ReadOnly: map[string]bool{v: true}})
-		res, err := c.Exec(ctx, []string{"/sleeper", "write", "/data/x", "no"}, "")
+		res, err := c.Exec(ctx, []string{"/sleeper", "write", "/data/x", "no"}, "", nil)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(res.ExitCode).NotTo(Equal(0))
 		Expect(string(res.Output)).To(ContainSubstring("read-only file system"))
@@ -210,13 +210,13 @@ var _ = Describe("Runtime", Label("docker"), func() {
 		v := volume(ctx)
 		c := startSleeper(ctx, harness.ContainerSpec{Volumes: map[string]string{v: "/data"}})
 		for _, f := range []string{"/data/a", "/data/.hidden", "/data/..twodots"} {
-			res, err := c.Exec(ctx, []string{"/sleeper", "write", f, "x"}, "")
+			res, err := c.Exec(ctx, []string{"/sleeper", "write", f, "x"}, "", nil)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(res.ExitCode).To(Equal(0), string(res.Output))
 		}
 		Expect(rt.WipeVolume(ctx, v, shellImage)).To(Succeed())
 		for _, f := range []string{"/data/a", "/data/.hidden", "/data/..twodots"} {
-			res, err := c.Exec(ctx, []string{"/sleeper", "cat", f}, "")
+			res, err := c.Exec(ctx, []string{"/sleeper", "cat", f}, "", nil)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(string(res.Output)).To(ContainSubstring("no such file"), f)
 		}

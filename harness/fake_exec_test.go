@@ -1,0 +1,49 @@
+package harness
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+)
+
+// exec runs the commands the fake's containers understand besides sleep and false:
+//
+//	fake-http METHOD PATH   the fakeApp's HTTP API, stdin as the request body: stdout is the
+//	                        answer's body, exit 1 unless 2xx; a line about the call goes to
+//	                        stderr only, so tests see stdout kept apart
+//	fake-lines              the sites, one per line
+//	fake-panic ...          panics, as a harness bug would
+//
+// so that every exec form of the data plane speaks the same protocol as the http one.
+func (a *fakeApp) exec(srv *httptest.Server, cmd []string, stdin []byte) (ExecResult, bool) {
+	switch {
+	case len(cmd) == 3 && cmd[0] == "fake-http":
+		req, err := http.NewRequest(cmd[1], srv.URL+cmd[2], bytes.NewReader(stdin))
+		if err != nil {
+			return ExecResult{ExitCode: 2, Output: []byte(err.Error())}, true
+		}
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			return ExecResult{ExitCode: 2, Output: []byte(err.Error())}, true
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		res := ExecResult{Stdout: body}
+		res.Output = append(fmt.Appendf(nil, "fake-http: %s %s: %d\n", cmd[1], cmd[2], resp.StatusCode), body...)
+		if resp.StatusCode >= 300 {
+			res.ExitCode = 1
+		}
+		return res, true
+	case len(cmd) > 0 && cmd[0] == "fake-panic":
+		panic("fake-panic: " + strings.Join(cmd[1:], " "))
+	case len(cmd) == 1 && cmd[0] == "fake-lines":
+		a.mu.Lock()
+		out := []byte(strings.Join(a.sites, "\n") + "\n")
+		a.mu.Unlock()
+		return ExecResult{Output: out, Stdout: out}, true
+	}
+	return ExecResult{}, false
+}
