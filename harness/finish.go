@@ -67,7 +67,7 @@ func (d *drill) score(res *result.Result, m *measurement) {
 	res.Canaries = d.canaryLoad(m)
 	res.Targets = targetsOf(d.sc, d.size.Name)
 	res.Objectives = result.Evaluate(metrics, res.Targets)
-	res.Findings = findings(res, d.sc)
+	res.Findings = result.Findings(*res)
 	breaches := result.Breaches(res.Objectives)
 	switch {
 	case len(problems) > 0:

@@ -110,7 +110,7 @@ func (d *drill) scoreRunbook(res *result.Result, m *measurement, scored bool) {
 		return
 	}
 	res.Objectives = result.Evaluate(res.Metrics, res.Targets)
-	res.Findings = findings(res, d.sc)
+	res.Findings = result.Findings(*res)
 	if res.Verdict != result.Pass && (res.Verdict != result.Fail || m.recoverErr != nil) {
 		return // inconclusive, or a failed runbook: the objectives do not decide it
 	}

@@ -1,48 +1,17 @@
 package reports
 
 import (
-	"fmt"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/drill-dev/drill/result"
 )
 
-// Dur formats seconds as a human duration: 350ms, 2.5s, 45s, 4m12s, 5m, 2h5m, 3d4h.
-func Dur(sec float64) string {
-	if sec < 0 {
-		return "-" + Dur(-sec)
-	}
-	switch {
-	case sec == 0:
-		return "0s"
-	case sec < 1:
-		return fmt.Sprintf("%.0fms", sec*1000)
-	case sec < 10:
-		return trimZero(fmt.Sprintf("%.1f", sec)) + "s"
-	case sec < 60:
-		return fmt.Sprintf("%.0fs", sec)
-	}
-	s := int64(math.Round(sec))
-	d, h, m := s/86400, s%86400/3600, s%3600/60
-	s %= 60
-	switch {
-	case d > 0:
-		return unit(d, "d") + unit(h, "h")
-	case h > 0:
-		return unit(h, "h") + unit(m, "m")
-	default:
-		return unit(m, "m") + unit(s, "s")
-	}
-}
-
-func unit(v int64, u string) string {
-	if v == 0 {
-		return ""
-	}
-	return strconv.FormatInt(v, 10) + u
-}
+// Dur formats seconds as a human duration: 350ms, 2.5s, 45s, 4m12s, 5m, 2h5m, 3d4h
+// (result.FormatSeconds, so that findings and reports agree).
+func Dur(sec float64) string { return result.FormatSeconds(sec) }
 
 func trimZero(s string) string {
 	if strings.Contains(s, ".") {
@@ -126,4 +95,23 @@ func plural(n int, one, many string) string {
 		return "1 " + one
 	}
 	return strconv.Itoa(n) + " " + many
+}
+
+// objectiveTarget is the target of the drill's objective named name, when it has one.
+func objectiveTarget(r result.Result, name string) (float64, bool) {
+	for _, o := range r.Objectives {
+		if o.Name == name {
+			return o.Target, true
+		}
+	}
+	return 0, false
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

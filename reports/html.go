@@ -157,7 +157,7 @@ func buildDrill(d result.Result, id string, cfg config) drillView {
 			dv.Charts = append(dv.Charts, c)
 		}
 	}
-	dv.Findings = findings(d)
+	dv.Findings = result.Findings(d)
 	for _, e := range d.Timeline {
 		if e.Outcome != "failed" && e.Outcome != "timeout" {
 			continue

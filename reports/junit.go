@@ -161,7 +161,7 @@ func drillSuite(d result.Result) junitSuite {
 			s.Skipped++
 		}
 	}
-	s.SystemOut = strings.Join(findings(d), "\n")
+	s.SystemOut = strings.Join(result.Findings(d), "\n")
 	return s
 }
 
