@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"time"
 
@@ -37,6 +38,20 @@ func (p *plainProgress) Event(phase, kind, name, site, outcome string) {
 		return
 	}
 	p.line("%s %s: %s", phase, name, outcome)
+}
+
+func (p *plainProgress) prompt(step, text string, how []string) func(string) {
+	return linePrompt{w: p, label: p.label, interval: 30 * time.Second}.prompt(step, text, how)
+}
+
+func (p *plainProgress) say(line string) { linePrompt{w: p, label: p.label}.say(line) }
+
+// Write prints b on its own lines with the elapsed time, for prompts.
+func (p *plainProgress) Write(b []byte) (int, error) {
+	for _, l := range strings.Split(strings.TrimRight(string(b), "\n"), "\n") {
+		p.line("%s", strings.TrimPrefix(l, p.label+" "))
+	}
+	return len(b), nil
 }
 
 // barProgress draws a bar per fanned-out step on a terminal, with phases printed above.
@@ -76,6 +91,26 @@ func (b *barProgress) Event(phase, kind, name, site, outcome string) {
 		fmt.Fprintf(b.p, "%s %s %s [%s]: %s\n", b.label, phase, name, site, outcome)
 	}
 }
+
+// prompt prints a manual step's prompt above the bars and shows a bar that counts how long
+// it has waited.
+func (b *barProgress) prompt(step, text string, how []string) func(string) {
+	fmt.Fprintf(b.p, "%s MANUAL STEP %s: %s\n", b.label, shellQuote(step), text)
+	for _, h := range how {
+		fmt.Fprintf(b.p, "%s   %s\n", b.label, h)
+	}
+	bar := b.p.New(0, mpb.SpinnerStyle(),
+		mpb.PrependDecorators(decor.Name("awaiting "+step+" ", decor.WC{W: 24, C: decor.DindentRight})),
+		mpb.AppendDecorators(decor.Elapsed(decor.ET_STYLE_GO)),
+	)
+	start := time.Now()
+	return func(answer string) {
+		bar.Abort(true)
+		fmt.Fprintf(b.p, "%s   %s: %s after %s\n", b.label, shellQuote(step), answer, time.Since(start).Round(time.Second))
+	}
+}
+
+func (b *barProgress) say(line string) { fmt.Fprintf(b.p, "%s   %s\n", b.label, line) }
 
 // wait finishes the bars.
 func (b *barProgress) wait() {

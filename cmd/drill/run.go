@@ -31,6 +31,10 @@ type runFlags struct {
 	reports  string
 	history  string
 	shard    string
+	manual   string
+
+	// lines are the terminal's lines when manual steps are answered there.
+	lines <-chan string
 }
 
 func newRunCmd(st *state) *cobra.Command {
@@ -45,6 +49,11 @@ targets and tears everything down. A scenario is a built-in name (drill list) or
 Each drill writes result.json, its reports and the service logs to its output directory
 (default out/<scenario>-<size>-<time>/). The first Ctrl-C stops the drill, tears down and
 writes an aborted result; a second exits at once and prints the drill gc command.
+
+Manual steps wait for a person on a terminal (outside CI): type y when done or f REASON, or
+answer from another shell with drill ack RUN-ID. With no terminal, or CI set, each takes its
+simulate time, and a manual step without simulate is refused before anything starts
+(--manual wait|simulate chooses).
 
 Exit codes: 0 pass (or a negative control that caught what it declares), 1 fail,
 2 invalid input, 3 inconclusive, 130 interrupted; the worst over all drills wins.`,
@@ -67,6 +76,7 @@ Exit codes: 0 pass (or a negative control that caught what it declares), 1 fail,
 	fl.StringVarP(&f.reports, "report", "r", "", "reports to write: html=PATH,junit=PATH,markdown=PATH,json=PATH (default all into the output directory)")
 	fl.StringVar(&f.history, "history", "", "history store path, or none (default $XDG_DATA_HOME/drill/history.db)")
 	fl.StringVar(&f.shard, "shard", "", "run only shard K of N of the scenario × size cells (K/N)")
+	fl.StringVar(&f.manual, "manual", "auto", "manual steps: wait (for the terminal and drill ack), simulate (their simulate time), or auto (wait on a terminal outside CI)")
 	return cmd
 }
 
@@ -93,11 +103,20 @@ func runDrills(ctx context.Context, st *state, args []string, f runFlags) error 
 	if f.out != "" && len(cells) > 1 {
 		return withCode(exitUsage, fmt.Errorf("--out names one drill's directory, but %d drills were asked for", len(cells)))
 	}
+	if f.manual, err = manualMode(st, f.manual); err != nil {
+		return withCode(exitUsage, err)
+	}
 	if f.dryRun {
 		for _, c := range cells {
 			printPlan(st, c, f.seed)
 		}
 		return nil
+	}
+	if err := checkManual(cells, f.manual); err != nil {
+		return withCode(exitUsage, err)
+	}
+	if f.manual == manualWait && st.StdinTerminal {
+		f.lines = terminalLines(st.Stdin)
 	}
 	rt, err := newRuntime(ctx, st)
 	if err == nil {
@@ -211,7 +230,14 @@ func runCell(ctx context.Context, st *state, rt harness.Runtime, c harness.Cell,
 	if f.keep {
 		opts = append(opts, harness.WithKeep())
 	}
-	res, err := harness.Run(ctx, c.Scenario, c.Size, rt, opts...)
+	mopts, closeManual, err := manualOptions(st, c, f, obs, label)
+	if err != nil {
+		done()
+		fmt.Fprintln(st.Stderr, "drill:", err)
+		return exitInconclusive
+	}
+	res, err := harness.Run(ctx, c.Scenario, c.Size, rt, append(opts, mopts...)...)
+	closeManual()
 	done()
 	if err != nil {
 		fmt.Fprintln(st.Stderr, "drill:", err)

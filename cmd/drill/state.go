@@ -17,6 +17,10 @@ type state struct {
 	Signals <-chan os.Signal
 	// IsTerminal reports whether Stdout is a terminal (for progress bars).
 	IsTerminal bool
+	// Stdin is where an operator answers manual steps; StdinTerminal reports whether it is a
+	// terminal (a person may be there).
+	Stdin         io.Reader
+	StdinTerminal bool
 	// Exit ends the process at once (a second interrupt); tests replace it.
 	Exit func(code int)
 }
@@ -27,12 +31,15 @@ func osState() *state {
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	fi, err := os.Stdout.Stat()
 	tty := err == nil && fi.Mode()&os.ModeCharDevice != 0
+	in, err := os.Stdin.Stat()
 	return &state{
-		Stdout:     os.Stdout,
-		Stderr:     os.Stderr,
-		Getenv:     os.Getenv,
-		Signals:    sig,
-		IsTerminal: tty,
-		Exit:       os.Exit,
+		Stdin:         os.Stdin,
+		StdinTerminal: err == nil && in.Mode()&os.ModeCharDevice != 0,
+		Stdout:        os.Stdout,
+		Stderr:        os.Stderr,
+		Getenv:        os.Getenv,
+		Signals:       sig,
+		IsTerminal:    tty,
+		Exit:          os.Exit,
 	}
 }

@@ -12,12 +12,15 @@ import (
 func init() { register(newValidateCmd) }
 
 func newValidateCmd(st *state) *cobra.Command {
-	var builtin bool
+	var builtin, unattended bool
 	cmd := &cobra.Command{
 		Use:   "validate FILE|NAME...",
 		Short: "Check scenario and stack files without running anything",
 		Long: `validate loads each scenario or stack file (a path, or the name of a built-in) strictly, with
 its stack, and reports every problem at once as file:line:col: field.path: message.
+
+A manual step without simulate is valid for a run on a terminal but refused by an unattended
+one (no terminal, or CI): validate warns about it, and with --unattended counts it invalid.
 
 Exit codes: 0 all valid, 2 one or more invalid or unreadable. Errors go to stderr; one
 "ok" line per valid file goes to stdout.`,
@@ -41,6 +44,15 @@ Exit codes: 0 all valid, 2 one or more invalid or unreadable. Errors go to stder
 					fmt.Fprintln(st.Stderr, err)
 					continue
 				}
+				if doc.Scenario != nil {
+					if err := doc.Scenario.CheckUnattended(); err != nil && unattended {
+						bad++
+						fmt.Fprintln(st.Stderr, err)
+						continue
+					} else if err != nil {
+						fmt.Fprintf(st.Stderr, "warning: an unattended run (no terminal, or CI) refuses %s:\n%v\n", a, err)
+					}
+				}
 				fmt.Fprintf(st.Stdout, "ok  %s  %s\n", a, summary(doc))
 			}
 			if bad > 0 {
@@ -51,6 +63,7 @@ Exit codes: 0 all valid, 2 one or more invalid or unreadable. Errors go to stder
 		},
 	}
 	cmd.Flags().BoolVar(&builtin, "builtin", false, "validate every built-in scenario and stack")
+	cmd.Flags().BoolVar(&unattended, "unattended", false, "count a manual step without simulate invalid (as an unattended run does)")
 	return cmd
 }
 
