@@ -20,8 +20,16 @@ build: ## build bin/drill and bin/cloudsuite
 	$(GO) build -o $(BIN)/drill ./cmd/drill
 	$(GO) build -o $(BIN)/cloudsuite ./cmd/cloudsuite
 
+.PHONY: deps
+deps: ## install what building and running drills needs and is missing (apt, as root; else says what to run)
+	./scripts/deps drill
+
+.PHONY: deps-test
+deps-test: ## install what the whole test suite needs and is missing (adds gcc, chromium, xmllint)
+	./scripts/deps test
+
 .PHONY: images
-images: ## build the catalogue's images (drill/postgres:15, drill/cloudsuite:dev, drill/mariadb:10.11); idempotent
+images: deps ## build the catalogue's images (drill/postgres:15, drill/cloudsuite:dev, drill/mariadb:10.11); idempotent
 	./stacks/cloudsuite/images.sh
 	./stacks/maria-tenants/images.sh
 
@@ -44,7 +52,7 @@ test-short: ## unit tests only, no Docker needed
 	$(GO) test -short -race -count=1 ./...
 
 .PHONY: test
-test: images ## the whole suite: unit tests, then real containers
+test: deps-test images ## the whole suite: unit tests, then real containers
 	CGO_ENABLED=1 $(GO) test -race -count=1 -timeout 20m -p 1 ./...
 
 .PHONY: lint

@@ -40,7 +40,7 @@ build_if_changed() {
 }
 
 if ! docker image inspect "$rootfs_image" >/dev/null 2>&1; then
-	command -v mmdebstrap >/dev/null || { log "mmdebstrap is needed (apt-get install mmdebstrap)"; exit 1; }
+	command -v mmdebstrap >/dev/null || { log "mmdebstrap is needed: run scripts/deps (it installs it as root with apt) or apt-get install mmdebstrap"; exit 1; }
 	log "making the Debian rootfs with mmdebstrap (about 80 s)"
 	rm -f "$build/rootfs.tar"
 	mmdebstrap --quiet --variant=apt --include=postgresql-15 \
