@@ -14,7 +14,7 @@ import (
 	"github.com/drill-dev/drill/result"
 )
 
-// Output is one report to write: its kind (html, junit, markdown, json) and its path; an empty
+// Output is one report to write: its kind (html, junit, markdown, json, openmetrics) and its path; an empty
 // path means the kind's default name in the output directory (see Outputs.In).
 type Output struct {
 	Kind, Path string
@@ -24,15 +24,19 @@ type Output struct {
 type Outputs []Output
 
 // Kinds are the report kinds and their default file names.
-var Kinds = map[string]string{"html": "report.html", "junit": "junit.xml", "markdown": "summary.md", "json": "result.json"}
+var Kinds = map[string]string{
+	"html": "report.html", "junit": "junit.xml", "markdown": "summary.md", "json": "result.json",
+	"openmetrics": "metrics.prom",
+}
 
-// AllOutputs is every kind at its default name.
+// AllOutputs is what drill run writes unless told otherwise: html, junit, markdown and json at
+// their default names (openmetrics only when asked for).
 func AllOutputs() Outputs {
 	return Outputs{{Kind: "html"}, {Kind: "junit"}, {Kind: "markdown"}, {Kind: "json"}}
 }
 
 // ParseOutputs parses a -r value: comma-separated KIND=PATH or KIND entries, KIND one of html,
-// junit, markdown, json. An empty value is no outputs. A kind named twice is an error.
+// junit, markdown, json, openmetrics. An empty value is no outputs. A kind named twice is an error.
 func ParseOutputs(s string) (Outputs, error) {
 	var out Outputs
 	seen := map[string]bool{}
@@ -46,7 +50,7 @@ func ParseOutputs(s string) (Outputs, error) {
 		kind = strings.ToLower(strings.TrimSpace(kind))
 		switch {
 		case Kinds[kind] == "":
-			errs = append(errs, fmt.Errorf("unknown report kind %q (want html, junit, markdown, json)", kind))
+			errs = append(errs, fmt.Errorf("unknown report kind %q (want html, junit, markdown, json, openmetrics)", kind))
 			continue
 		case seen[kind]:
 			errs = append(errs, fmt.Errorf("report kind %s given twice", kind))
@@ -103,6 +107,8 @@ func Write(rep Report, outs Outputs, opts ...Option) error {
 			err = WriteMarkdown(&buf, rep, opts...)
 		case "json":
 			err = WriteJSON(&buf, rep, opts...)
+		case "openmetrics":
+			err = WriteOpenMetrics(&buf, rep, opts...)
 		default:
 			err = fmt.Errorf("unknown report kind %q", o.Kind)
 		}

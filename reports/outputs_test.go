@@ -21,7 +21,7 @@ func TestParseOutputs(t *testing.T) {
 		t.Errorf("default markdown path = %q", p)
 	}
 	_, err = ParseOutputs("pdf=x.pdf,html=a,html=b,json=")
-	for _, s := range []string{`unknown report kind "pdf" (want html, junit, markdown, json)`, "html given twice", "json: empty path"} {
+	for _, s := range []string{`unknown report kind "pdf" (want html, junit, markdown, json, openmetrics)`, "html given twice", "json: empty path"} {
 		if err == nil || !strings.Contains(err.Error(), s) {
 			t.Errorf("error %v should say %q", err, s)
 		}

@@ -46,7 +46,7 @@ the last runs of each drill's scenario and size.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runReport(cmd.Context(), st, args, f) },
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&f.outputs, "report", "r", "html", "reports to write: html=PATH,junit=PATH,markdown=PATH,json=PATH; a kind alone takes its default name (report.html, junit.xml, summary.md, result.json); PATH - is stdout")
+	fl.StringVarP(&f.outputs, "report", "r", "html", "reports to write: html=PATH,junit=PATH,markdown=PATH,json=PATH,openmetrics=PATH; a kind alone takes its default name (report.html, junit.xml, summary.md, result.json, metrics.prom); PATH - is stdout")
 	fl.IntVar(&f.projectTo, "project-to", 0, "campaigns: project the fitted RTO to this many sites affected (default: the project-to the results record)")
 	fl.StringVar(&f.projectedRTO, "projected-rto", "", "campaigns: target for the projected RTO, e.g. 6h (default: the projected-rto target the results record)")
 	fl.StringVar(&f.history, "history", "", "history store to read the trend from, or none (default $XDG_DATA_HOME/drill/history.db, when it exists)")
@@ -125,6 +125,8 @@ func writeTo(st *state, kind string, rep reports.Report, opts []reports.Option) 
 		return reports.WriteJUnit(st.Stdout, rep, opts...)
 	case "markdown":
 		return reports.WriteMarkdown(st.Stdout, rep, opts...)
+	case "openmetrics":
+		return reports.WriteOpenMetrics(st.Stdout, rep, opts...)
 	}
 	return reports.WriteJSON(st.Stdout, rep, opts...)
 }

@@ -73,7 +73,7 @@ Exit codes: 0 pass (or a negative control that caught what it declares), 1 fail,
 	fl.BoolVar(&f.keep, "keep", false, "leave the stack running afterwards and print how to reach and remove it")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "print the resolved plan and start nothing")
 	fl.StringVar(&f.progress, "progress", "auto", "progress display: auto, tty, plain or none")
-	fl.StringVarP(&f.reports, "report", "r", "", "reports to write: html=PATH,junit=PATH,markdown=PATH,json=PATH (default all into the output directory)")
+	fl.StringVarP(&f.reports, "report", "r", "", "reports to write: html=PATH,junit=PATH,markdown=PATH,json=PATH,openmetrics=PATH (default html, junit, markdown and json into the output directory)")
 	fl.StringVar(&f.history, "history", "", "history store path, or none (default $XDG_DATA_HOME/drill/history.db)")
 	fl.StringVar(&f.shard, "shard", "", "run only shard K of N of the scenario × size cells (K/N)")
 	fl.StringVar(&f.manual, "manual", "auto", "manual steps: wait (for the terminal and drill ack), simulate (their simulate time), or auto (wait on a terminal outside CI)")
