@@ -10,14 +10,27 @@ import (
 
 // TestCatalogueScenarios loads every scenario of the catalogue against a stand-in of the
 // cloudsuite stack (testdata/stacks/cloudsuite-standin.yaml), so that a mistake in a catalogue
-// file shows here even before the real stack file exists. catalog_test.go at the module root
-// checks them against the real one.
+// file shows here even before the real stack file exists, and against the real files of the
+// other stacks (../stacks/*/stack.yaml: the examples pg-tenants, maria-tenants).
+// catalog_test.go at the module root checks them all against the real ones.
 func TestCatalogueScenarios(t *testing.T) {
 	standin, err := os.ReadFile("testdata/stacks/cloudsuite-standin.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	fsys := fstest.MapFS{"stacks/cloudsuite/stack.yaml": {Data: standin}}
+	stacks, _ := filepath.Glob("../stacks/*/stack.yaml")
+	for _, f := range stacks {
+		name := filepath.Base(filepath.Dir(f))
+		if name == "cloudsuite" {
+			continue
+		}
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fsys["stacks/"+name+"/stack.yaml"] = &fstest.MapFile{Data: data}
+	}
 	files, _ := filepath.Glob("*.yaml")
 	if len(files) < 6 {
 		t.Fatalf("only %d catalogue scenarios", len(files))

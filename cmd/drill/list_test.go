@@ -3,13 +3,24 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"gopkg.in/yaml.v3"
 )
 
-var catalogueNames = []string{"atlassian-2022", "atlassian-2022-batched", "backup-gone", "soft-delete", "table-drop", "volume-loss", "whole-db-pitr"}
+// catalogueNames are the names of the scenario files of the catalogue on disk, sorted.
+var catalogueNames = func() []string {
+	files, _ := filepath.Glob("../../scenarios/*.yaml")
+	names := make([]string, len(files))
+	for i, f := range files {
+		names[i] = strings.TrimSuffix(filepath.Base(f), ".yaml")
+	}
+	slices.Sort(names)
+	return names
+}()
 
 func stackEmbedded() bool {
 	_, err := os.Stat("../../stacks/cloudsuite/stack.yaml")
