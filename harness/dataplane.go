@@ -105,13 +105,22 @@ func (d *drill) batch(ctx context.Context, p *scenarios.Probe, service string, s
 	return out
 }
 
-// batchCall runs a batch probe and returns its per-site answers.
-func (d *drill) batchCall(ctx context.Context, p *scenarios.Probe, service string, sites []string) (map[string]string, error) {
-	if p.HTTP == nil {
-		return nil, fmt.Errorf("batch probes over sql or exec are not supported yet: declare an http batch form, or only the per-site form")
+// batchCall runs a batch probe and returns its per-site answers. http: POST {"sites": [...]},
+// answer {"results": {"SITE": "..."}}; exec: the same JSON on stdin and stdout; sql: the query
+// (templates see .Sites) returns rows (site, answer).
+func (d *drill) batchCall(ctx context.Context, p *scenarios.Probe, service string, sites []string) (results map[string]string, err error) {
+	defer d.recovered("batch probe", &err)
+	data := d.data()
+	data.Sites = sites
+	if p.SQL != nil {
+		rows, err := d.sqlRows(ctx, p.SQL, data, service)
+		if err != nil {
+			return nil, err
+		}
+		return answerRows(rows)
 	}
 	body, _ := json.Marshal(map[string]any{"sites": sites})
-	out, _, err := d.httpCall(ctx, p.HTTP, d.data(), service, body)
+	out, err := d.jsonCall(ctx, p, data, service, body)
 	if err != nil {
 		return nil, err
 	}
@@ -124,9 +133,26 @@ func (d *drill) batchCall(ctx context.Context, p *scenarios.Probe, service strin
 	return ans.Results, nil
 }
 
-// healthAnswer reads a batch health answer: "ok" passes, anything else is the reason.
+// answerRows reads the (site, answer) rows of an sql batch probe; a boolean answer reads as
+// "true" or "false", NULL as empty; a site's first row counts.
+func answerRows(rows [][]any) (map[string]string, error) {
+	out := make(map[string]string, len(rows))
+	for i, r := range rows {
+		if len(r) < 2 {
+			return nil, fmt.Errorf("batch answer row %d: want (site, answer), got %d columns", i+1, len(r))
+		}
+		site := sqlText(r[0])
+		if _, ok := out[site]; !ok {
+			out[site] = sqlText(r[1])
+		}
+	}
+	return out, nil
+}
+
+// healthAnswer reads a batch health answer: "ok" (or an sql true) passes, anything else is the
+// reason.
 func healthAnswer(v string) (string, error) {
-	if v == "ok" {
+	if v == "ok" || v == "true" {
 		return "", nil
 	}
 	if v == "" {

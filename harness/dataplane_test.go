@@ -2,6 +2,7 @@ package harness
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/drill-dev/drill/result"
+	"github.com/drill-dev/drill/scenarios"
 )
 
 // upDrill loads a scenario of testdata, starts its stack on rt and seeds it, as the seed
@@ -174,4 +176,43 @@ func fmtPtr(p *float64) string {
 		return "null"
 	}
 	return fmt.Sprintf("%.2fs", *p)
+}
+
+// The batch forms of health and fingerprint in each transport: one call for every site, an
+// answer per site; a site gone fails health with the product's reason and has no checksum.
+func TestDataplaneBatchContracts(t *testing.T) {
+	forms := map[string][2]scenarios.Probe{
+		"http": {{HTTP: &scenarios.HTTPCall{Method: "POST", Path: "/batch/health"}}, {HTTP: &scenarios.HTTPCall{Method: "POST", Path: "/batch/fingerprint"}}},
+		"exec": {{Exec: &scenarios.ExecCall{Command: []string{"fake-batch", "health"}}}, {Exec: &scenarios.ExecCall{Command: []string{"fake-batch", "fingerprint"}}}},
+		"sql":  {{SQL: &scenarios.SQLCall{Query: "health-batch {{pgarray .Sites}}"}}, {SQL: &scenarios.SQLCall{Query: "fingerprint-batch {{sqlin .Sites}}"}}},
+	}
+	ctx := context.Background()
+	for _, tr := range transports {
+		t.Run(tr.name, func(t *testing.T) {
+			rt := newTransportRuntime(t, tr.name)
+			d := upDrill(t, tr.scenario, rt)
+			prod := d.stack.Products["things"]
+			f := forms[tr.name]
+			prod.HealthBatch, prod.FingerprintBatch = &f[0], &f[1]
+			rt.app.mu.Lock()
+			rt.app.gone["site-02"] = true
+			rt.app.corrupt["site-03"] = true
+			rt.app.mu.Unlock()
+			sites := []string{"site-01", "site-02", "site-03", "it's"}
+			h := d.healthOf(ctx, "things", sites, 5*time.Second)
+			if h["site-01"].Err != nil || h["site-03"].Err != nil {
+				t.Errorf("health of present sites: %v %v", h["site-01"].Err, h["site-03"].Err)
+			}
+			if err := h["site-02"].Err; err == nil || err.Error() != "gone" {
+				t.Errorf("health of a deleted site: %v, want the product's reason", err)
+			}
+			fp := d.fingerprintsOf(ctx, "things", sites, 5*time.Second)
+			if fp["site-01"].Value != "fp-site-01" || fp["site-03"].Value != "fp-site-03-corrupted" {
+				t.Errorf("checksums %q %q", fp["site-01"].Value, fp["site-03"].Value)
+			}
+			if !errors.Is(fp["site-02"].Err, errNoAnswer) || !errors.Is(fp["it's"].Err, errNoAnswer) {
+				t.Errorf("a site with no checksum: %v %v, want no answer", fp["site-02"].Err, fp["it's"].Err)
+			}
+		})
+	}
 }

@@ -2,6 +2,7 @@ package harness
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -15,6 +16,8 @@ import (
 //	                        answer's body, exit 1 unless 2xx; a line about the call goes to
 //	                        stderr only, so tests see stdout kept apart
 //	fake-lines              the sites, one per line
+//	fake-batch KIND         the batch answer of KIND (health, fingerprint) for the sites of
+//	                        {"sites": [...]} on stdin: {"results": {...}} on stdout
 //	fake-panic ...          panics, as a harness bug would
 //
 // so that every exec form of the data plane speaks the same protocol as the http one.
@@ -37,6 +40,17 @@ func (a *fakeApp) exec(srv *httptest.Server, cmd []string, stdin []byte) (ExecRe
 			res.ExitCode = 1
 		}
 		return res, true
+	case len(cmd) == 2 && cmd[0] == "fake-batch":
+		var in struct {
+			Sites []string `json:"sites"`
+		}
+		if err := json.Unmarshal(stdin, &in); err != nil {
+			return ExecResult{ExitCode: 2, Output: []byte(err.Error())}, true
+		}
+		a.mu.Lock()
+		out, _ := json.Marshal(map[string]any{"results": a.batch(cmd[1], in.Sites)})
+		a.mu.Unlock()
+		return ExecResult{Output: out, Stdout: out}, true
 	case len(cmd) > 0 && cmd[0] == "fake-panic":
 		panic("fake-panic: " + strings.Join(cmd[1:], " "))
 	case len(cmd) == 1 && cmd[0] == "fake-lines":
@@ -46,4 +60,23 @@ func (a *fakeApp) exec(srv *httptest.Server, cmd []string, stdin []byte) (ExecRe
 		return ExecResult{Output: out, Stdout: out}, true
 	}
 	return ExecResult{}, false
+}
+
+// batch answers a batch probe of kind health (ok or gone) or fingerprint (the checksum, and
+// no entry for a site that is gone). a.mu must be held.
+func (a *fakeApp) batch(kind string, sites []string) map[string]string {
+	out := map[string]string{}
+	for _, s := range sites {
+		switch {
+		case kind == "health" && a.exists(s):
+			out[s] = "ok"
+		case kind == "health":
+			out[s] = "gone"
+		case kind == "fingerprint" && a.exists(s) && a.corrupt[s]:
+			out[s] = "fp-" + s + "-corrupted"
+		case kind == "fingerprint" && a.exists(s):
+			out[s] = "fp-" + s
+		}
+	}
+	return out
 }

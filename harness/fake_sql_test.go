@@ -26,7 +26,7 @@ const fakeSQLPort = 5432
 //	canary-write N (LIST)      writes canary N for every site; an error if one is gone
 //	canary-read ARRAY[...]     rows (site, seq)
 //	health-batch ARRAY[...]    rows (site, 'ok' | 'gone')
-//	fingerprint-batch (LIST)   rows (site, fp-SITE) for the sites that exist
+//	fingerprint-batch (LIST)   rows (site, checksum) for the sites that exist
 //	fail                       an error
 //
 // begin, commit, rollback and empty statements answer as a server would.
@@ -165,6 +165,9 @@ func (a *fakeApp) sql(q string) ([]string, [][]string, error) {
 		if !a.exists(site) {
 			return nil, nil, fmt.Errorf("site %s is gone", site)
 		}
+		if a.corrupt[site] {
+			return []string{"fp:" + text}, [][]string{{"fp-" + site + "-corrupted"}}, nil
+		}
 		return []string{"fp:" + text}, [][]string{{"fp-" + site}}, nil
 	case "canary-write":
 		seq, _ := strconv.Atoi(num)
@@ -185,14 +188,10 @@ func (a *fakeApp) sql(q string) ([]string, [][]string, error) {
 		}
 		return []string{"site:" + text, "seq:" + int8}, rows, nil
 	case "health-batch", "fingerprint-batch":
+		ans := a.batch(strings.TrimSuffix(verb, "-batch"), sites)
 		for _, s := range sites {
-			switch {
-			case verb == "health-batch" && a.exists(s):
-				rows = append(rows, []string{s, "ok"})
-			case verb == "health-batch":
-				rows = append(rows, []string{s, "gone"})
-			case a.exists(s):
-				rows = append(rows, []string{s, "fp-" + s})
+			if v, ok := ans[s]; ok {
+				rows = append(rows, []string{s, v})
 			}
 		}
 		return []string{"site:" + text, "answer:" + text}, rows, nil

@@ -286,6 +286,8 @@ func (a *fakeApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			wait(a.canaryDelay)
 		}
 		_ = json.NewEncoder(w).Encode(map[string]any{"results": res})
+	case strings.HasPrefix(path, "/batch/"): // /batch/health, /batch/fingerprint (fake_exec_test.go)
+		_ = json.NewEncoder(w).Encode(map[string]any{"results": a.batch(strings.TrimPrefix(path, "/batch/"), body.Sites)})
 	case path == "/canary/read":
 		out := map[string][]int{}
 		for _, s := range body.Sites {
