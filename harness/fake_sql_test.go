@@ -19,6 +19,7 @@ const fakeSQLPort = 5432
 // whose site lists are the literals drill's helpers write (sqlquote, sqlin, pgarray), so the
 // quoting is read back the way a server reads it:
 //
+//	ping                       one row (1)
 //	sites                      rows (id): the sites in order
 //	health 'SITE'              one row (bool): the site exists
 //	exists 'SITE'              one row (1) when the site exists, none otherwise
@@ -149,6 +150,8 @@ func (a *fakeApp) sql(q string) ([]string, [][]string, error) {
 	const text, boolean, int8 = "25", "16", "20"
 	var rows [][]string
 	switch verb {
+	case "ping":
+		return []string{"one:" + int8}, [][]string{{"1"}}, nil
 	case "sites":
 		for _, s := range a.sites {
 			rows = append(rows, []string{s})

@@ -32,7 +32,7 @@ func TestDecodeDataplane(t *testing.T) {
 	if orders.CanaryWrite.SQL == nil || orders.CanaryRead.SQL == nil || orders.CanaryWrite.SQL.Service != "pg" {
 		t.Errorf("orders canary %+v %+v", orders.CanaryWrite, orders.CanaryRead)
 	}
-	if carts.CanaryWrite.Exec == nil || carts.CanaryRead.Exec == nil || carts.Health.Exec == nil {
+	if carts.CanaryWrite.SQL == nil || carts.CanaryRead.Exec == nil || carts.Health.Exec == nil {
 		t.Errorf("carts %+v", carts)
 	}
 	if audit.CanaryWrite != nil || audit.CanaryRead != nil || audit.Fingerprint != nil {

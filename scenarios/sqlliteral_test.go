@@ -23,6 +23,7 @@ func TestSQLLiteralHelpers(t *testing.T) {
 		{`IN {{sqlin .Site}}`, "", `IN ('it''s')`},
 		{`{{pgarray .Sites}}`, DriverMySQL, `ARRAY['a', 'it''s', E'back\\slash']::text[]`},
 		{`{{pgarray .Args.none}}`, "", `ARRAY[]::text[]`},
+		{`VALUES {{range $i, $s := .Sites}}{{if $i}}, {{end}}({{sqlquote $s}}, {{$.Seq}}){{end}}`, DriverMySQL, `VALUES ('a', 7), ('it''s', 7), ('back\\slash', 7)`},
 	}
 	for _, c := range cases {
 		d := TemplateData{Site: "it's", Sites: sites, Seq: 7, Args: map[string]any{"none": []string{}}}.ForSQL(c.driver)
