@@ -17,7 +17,7 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden failure messages in testdata/golden")
 
-// fixture loads a hand-made result from result/testdata (written by result/testdata/gen).
+// fixture loads a hand-made result from result/testdata (written by result/fixtures).
 func fixture(t testing.TB, name string) *result.Result {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("..", "result", "testdata", name))
@@ -105,12 +105,12 @@ func TestMeetTargetsListsEachBreachMeasuredAgainstTarget(t *testing.T) {
 	msg := drills.MeetTargets().FailureMessage(fixture(t, "fail-medium.json"))
 	mustContain(t, msg,
 		"atlassian-2022[medium] did not meet its targets",
-		"verdict: FAIL: 5 of 7 objectives breached",
+		"verdict: FAIL: the runbook failed: restore-sites[site-031]",
 		"breached objectives (5 of 7):",
-		"rto: not recovered, target 5m",
+		"rto: an affected site did not recover, target 5m",
 		"integrity-mismatches: measured 2, target 0 (2 over)",
 		"broken-links: measured 3, target 0 (3 over)",
-		"milestone:customers-notified: not reached, target 2m",
+		"milestone:customers-notified: milestone never reached, target 2m",
 		`recover "restore-sites" for site-031 failed after 3 attempts: restore-sites: copy wiki.pages for site-031`,
 	)
 	if strings.Contains(msg, "rpo:") {

@@ -108,7 +108,7 @@ func TestJUnitVerdicts(t *testing.T) {
 	}{
 		{"pass-small", 0, 0, 0, []string{`name="atlassian-2022[small] rto"`, `<property name="rto_seconds" value="40.46">`}, []string{"<failure"}},
 		{"fail-medium", 5, 0, 0, []string{
-			`message="rto: measured not recovered, target 5m (—)"`,
+			`message="rto: measured an affected site did not recover, target 5m (—)"`,
 			`message="integrity-mismatches: measured 2, target 0 (2 over)"`,
 			`<property name="rto_seconds" value="null">`,
 		}, nil},

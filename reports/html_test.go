@@ -41,7 +41,7 @@ func TestHTMLFirstScreenOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := buf.String()
-	order := []string{"FAIL", "5 of 7 objectives breached", "RTO", "not recovered", "Sites meeting targets", "6 of 10", "180 lost · 0 collateral", "<h3>Breaches</h3>", "Timeline"}
+	order := []string{"FAIL", "the runbook failed: restore-sites[site-031]", "RTO", "not recovered", "Sites meeting targets", "6 of 10", "180 lost · 0 collateral", "<h3>Breaches</h3>", "Timeline"}
 	at := 0
 	for _, s := range order {
 		i := strings.Index(h[at:], s)

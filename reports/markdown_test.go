@@ -17,15 +17,15 @@ func TestMarkdownAndTextShareTheObjectivesTable(t *testing.T) {
 	if err := WriteText(&txt, rep); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(md.String(), "### ❌ FAIL atlassian-2022[medium]: 5 of 7 objectives breached") {
+	if !strings.HasPrefix(md.String(), "### ❌ FAIL atlassian-2022[medium]: the runbook failed: restore-sites[site-031]") {
 		t.Errorf("markdown verdict line: %q", strings.SplitN(md.String(), "\n", 2)[0])
 	}
-	for _, s := range []string{"| BREACH | RTO | 5m | not recovered | — |", "| ok | RPO | 1m | 1s | 59s to spare |"} {
+	for _, s := range []string{"| BREACH | RTO | 5m | an affected site did not recover | — |", "| ok | RPO | 1m | 1s | 59s to spare |"} {
 		if !strings.Contains(md.String(), s) {
 			t.Errorf("markdown lacks row %q", s)
 		}
 	}
-	if !strings.Contains(txt.String(), "BREACH") || !strings.Contains(txt.String(), "not recovered") {
+	if !strings.Contains(txt.String(), "BREACH") || !strings.Contains(txt.String(), "an affected site did not recover") {
 		t.Errorf("text summary lacks the objectives:\n%s", txt.String())
 	}
 }

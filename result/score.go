@@ -42,6 +42,9 @@ func metricFor(m Metrics, name string) (*float64, string) {
 		}
 		return m.RTOSeconds, ""
 	case "site-rto-p95":
+		if m.SiteRTOP95Seconds == nil && m.SitesAffected > m.SitesRecovered {
+			return nil, "the site at p95 did not recover"
+		}
 		return m.SiteRTOP95Seconds, ""
 	case "rpo":
 		return m.RPOSeconds, ""

@@ -12,7 +12,7 @@ func TestHistoryImportTrendAndReport(t *testing.T) {
 	files, _ := filepath.Glob(fixtures + "*.json")
 	for range 2 { // importing twice replaces, it does not duplicate
 		code, out, errs := drillIn(env, append([]string{"history", "import"}, files...)...)
-		if code != 0 || !strings.Contains(out, "recorded 7 drills in "+filepath.Join(env["XDG_DATA_HOME"], "drill", "history.db")) {
+		if code != 0 || !strings.Contains(out, "recorded 8 drills in "+filepath.Join(env["XDG_DATA_HOME"], "drill", "history.db")) {
 			t.Fatalf("import: exit %d\n%s%s", code, out, errs)
 		}
 	}
@@ -24,7 +24,7 @@ func TestHistoryImportTrendAndReport(t *testing.T) {
 		t.Errorf("trend is not newest first:\n%s", out)
 	}
 	code, out, _ = drillIn(env, "history")
-	if code != 0 || strings.Count(out, "| 2026-03-02") != 7 || !strings.Contains(out, "pitr-whole-db[small]") {
+	if code != 0 || strings.Count(out, "| 2026-03-02") != 8 || !strings.Contains(out, "pitr-whole-db[small]") {
 		t.Errorf("whole history: exit %d\n%s", code, out)
 	}
 	// drill report finds the default store and shows the last runs of the same drill.
