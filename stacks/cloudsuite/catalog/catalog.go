@@ -151,6 +151,13 @@ var Products = []Product{
 	}},
 }
 
+// PlatformIncidents is cloudsuite's own status page (package statuspage): incidents naming the
+// sites they affect. Like Notices it is not site data.
+var PlatformIncidents = Table{Schema: Status, Name: "platform_incidents", Key: []string{"incident_id"}, Columns: []Column{
+	col("incident_id", "bigint GENERATED ALWAYS AS IDENTITY"), col("title", "text NOT NULL"),
+	col("sites", "text[] NOT NULL"), col("posted_at", "timestamptz NOT NULL DEFAULT now()"),
+}}
+
 // Notices is the outbox's log of notices sent to contacts. It is not site data: it is never
 // seeded, deleted with a site, or restored.
 var Notices = Table{Schema: Outbox, Name: "notices", Key: []string{"notice_id"}, Columns: []Column{

@@ -27,6 +27,7 @@ func DDL() []string {
 	}
 	stmts = append(stmts,
 		`CREATE INDEX IF NOT EXISTS apps_site ON "identity"."apps" ("site_id")`,
+		PlatformIncidents.CreateTable(),
 		fmt.Sprintf("CREATE SCHEMA IF NOT EXISTS %q", Outbox),
 		Notices.CreateTable(),
 		`CREATE INDEX IF NOT EXISTS notices_site ON "outbox"."notices" ("site_id")`,

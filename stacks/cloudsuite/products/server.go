@@ -14,6 +14,7 @@ import (
 	"github.com/drill-dev/drill/stacks/cloudsuite/catalog"
 	"github.com/drill-dev/drill/stacks/cloudsuite/directory"
 	"github.com/drill-dev/drill/stacks/cloudsuite/fingerprint"
+	"github.com/drill-dev/drill/stacks/cloudsuite/statuspage"
 	"github.com/drill-dev/drill/stacks/cloudsuite/store"
 	"github.com/drill-dev/drill/stacks/cloudsuite/web"
 )
@@ -39,6 +40,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /batch/health", s.batchHealth)
 	mux.HandleFunc("POST /batch/fingerprint", s.batchFingerprint)
 	canary.Store{Pool: s.Pool, Schema: s.Product.Name, Gate: s.gate}.Register(mux)
+	if s.Product.Name == catalog.Status {
+		statuspage.Register(mux, s.Pool)
+	}
 	return mux
 }
 
