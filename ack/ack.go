@@ -72,6 +72,7 @@ type Channel struct {
 	mu   sync.Mutex
 	wait []*waiter
 	done chan struct{}
+	conn sync.WaitGroup // connections being answered
 }
 
 type waiter struct {
@@ -102,6 +103,7 @@ func Listen(runID string) (*Channel, error) {
 func (c *Channel) Close() error {
 	err := c.ln.Close()
 	<-c.done
+	c.conn.Wait()
 	return errors.Join(err, os.RemoveAll(c.dir))
 }
 
@@ -112,7 +114,11 @@ func (c *Channel) serve() {
 		if err != nil {
 			return
 		}
-		go c.handle(conn)
+		c.conn.Add(1)
+		go func() {
+			defer c.conn.Done()
+			c.handle(conn)
+		}()
 	}
 }
 
@@ -125,16 +131,19 @@ func (c *Channel) handle(conn net.Conn) {
 		err = json.Unmarshal(line, &req)
 	}
 	resp := Response{}
+	var to *waiter
 	switch {
 	case err != nil:
 		resp.Error = "bad request: " + err.Error()
 	case req.Op == "status":
 		resp.OK = true
 	case req.Op == "ack":
-		resp.Step, err = c.answer(req)
+		to, err = c.take(req.Step)
 		resp.OK = err == nil
 		if err != nil {
 			resp.Error = err.Error()
+		} else {
+			resp.Step = to.Step
 		}
 	default:
 		resp.Error = fmt.Sprintf("unknown op %q (want ack or status)", req.Op)
@@ -142,10 +151,13 @@ func (c *Channel) handle(conn net.Conn) {
 	resp.Awaiting = c.Awaiting()
 	b, _ := json.Marshal(resp)
 	_, _ = conn.Write(append(b, '\n'))
+	if to != nil { // answered after the response is written: the drill may end at once
+		to.reply <- Reply{Failed: req.Fail, Reason: req.Reason, By: req.By}
+	}
 }
 
-// answer hands req to the waiting step it names (or the only one), once.
-func (c *Channel) answer(req Request) (string, error) {
+// take removes the waiting step named step (or the only one) so that it is answered once.
+func (c *Channel) take(step string) (*waiter, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var names []string
@@ -153,20 +165,19 @@ func (c *Channel) answer(req Request) (string, error) {
 		names = append(names, strconv.Quote(w.Step))
 	}
 	for i, w := range c.wait {
-		if req.Step != "" && w.Step != req.Step {
+		if step != "" && w.Step != step {
 			continue
 		}
-		if req.Step == "" && len(c.wait) > 1 {
-			return "", fmt.Errorf("several steps are awaited (%s): name one", strings.Join(names, ", "))
+		if step == "" && len(c.wait) > 1 {
+			return nil, fmt.Errorf("several steps are awaited (%s): name one", strings.Join(names, ", "))
 		}
 		c.wait = append(c.wait[:i], c.wait[i+1:]...)
-		w.reply <- Reply{Failed: req.Fail, Reason: req.Reason, By: req.By}
-		return w.Step, nil
+		return w, nil
 	}
 	if len(c.wait) == 0 {
-		return "", errors.New("no manual step is awaited now")
+		return nil, errors.New("no manual step is awaited now")
 	}
-	return "", fmt.Errorf("step %q is not awaited (awaiting %s)", req.Step, strings.Join(names, ", "))
+	return nil, fmt.Errorf("step %q is not awaited (awaiting %s)", step, strings.Join(names, ", "))
 }
 
 // Await registers step as waiting and blocks until drill ack answers it or ctx ends.

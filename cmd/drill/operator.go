@@ -12,6 +12,7 @@ import (
 
 	"github.com/drill-dev/drill/ack"
 	"github.com/drill-dev/drill/harness"
+	"github.com/drill-dev/drill/scenarios"
 )
 
 // operator answers manual steps for drill run: from the terminal (a line: y when done, or
@@ -246,4 +247,21 @@ func manualOptions(st *state, c harness.Cell, f runFlags, obs harness.Observer, 
 	fmt.Fprintf(st.Stderr, "%s run %s: manual steps wait for answers here or from drill ack %s\n", label, runID, runID)
 	op := &operator{ch: ch, lines: f.lines, show: show}
 	return append(opts, harness.WithOperator(op)), func() { _ = ch.Close() }, nil
+}
+
+// describeManual is a manual step in a dry run: its name, simulate time and rendered prompt.
+func describeManual(s *scenarios.Step, d scenarios.TemplateData) string {
+	text := s.Manual.Prompt
+	if r, err := scenarios.Render(text, d); err == nil {
+		text = r
+	}
+	sim := "no simulate: an unattended run refuses it"
+	if s.Manual.Simulate != nil {
+		sim = "simulate " + scenarios.FormatDuration(*s.Manual.Simulate)
+	}
+	name := s.Name
+	if name == "" {
+		name = "manual"
+	}
+	return fmt.Sprintf("manual %s (%s): %s", shellQuote(name), sim, text)
 }

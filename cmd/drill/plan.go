@@ -38,7 +38,9 @@ func printPlan(st *state, c harness.Cell, seed int64) {
 	var named []string
 	printSteps(st, "inject", sc.Inject, data, sites, &named)
 	fmt.Fprintf(st.Stdout, "  affected: at least %d sites named by the faults, plus any whose probes fail\n", len(named))
-	printSteps(st, "recover", sc.Recover, data, named, nil)
+	rdata := data
+	rdata.Sites = named // in recover, .Sites is the affected sites
+	printSteps(st, "recover", sc.Recover, rdata, named, nil)
 	fmt.Fprintf(w, "  verify: every %s, settle %d polls, recovery timeout %s\n", sc.Intervals.Probe, sc.Intervals.Settle, sc.RecoveryTimeout)
 }
 
@@ -91,6 +93,8 @@ func describeStep(s *scenarios.Step, d scenarios.TemplateData) string {
 		return fmt.Sprintf("volume %s %s", s.Volume.Op, s.Volume.Name)
 	case scenarios.KindSleep:
 		return "sleep " + s.Sleep.String()
+	case scenarios.KindManual:
+		return describeManual(s, d)
 	}
 	return s.Kind
 }
