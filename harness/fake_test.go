@@ -25,6 +25,8 @@ type fakeRuntime struct {
 	// sql is the address of a fake PostgreSQL server over app (fake_sql_test.go); containers
 	// answer it as the endpoint of port fakeSQLPort.
 	sql string
+	// endpoints counts the Endpoint calls (a Docker round trip each on a real engine).
+	endpoints int
 }
 
 func newFakeRuntime() *fakeRuntime {
@@ -108,22 +110,31 @@ func (r *fakeRuntime) RunOnce(_ context.Context, spec ContainerSpec) (ExecResult
 type fakeContainer struct {
 	rt   *fakeRuntime
 	name string
+	mu   sync.Mutex
 	srv  *httptest.Server
 }
 
 func (c *fakeContainer) Name() string { return c.name }
 func (c *fakeContainer) ID() string   { return c.name }
 func (c *fakeContainer) Endpoint(_ context.Context, port int) (string, error) {
+	c.rt.mu.Lock()
+	c.rt.endpoints++
+	c.rt.mu.Unlock()
 	if port == fakeSQLPort && c.rt.sql != "" {
 		return c.rt.sql, nil
 	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	return strings.TrimPrefix(c.srv.URL, "http://"), nil
 }
 
 // Exec understands "sleep SECONDS", so a runbook can take a known time, and the commands of
 // fakeApp.exec (fake_exec_test.go).
 func (c *fakeContainer) Exec(ctx context.Context, cmd []string, _ string, stdin []byte) (ExecResult, error) {
-	if res, ok := c.rt.app.exec(c.srv, cmd, stdin); ok {
+	c.mu.Lock()
+	srv := c.srv
+	c.mu.Unlock()
+	if res, ok := c.rt.app.exec(srv, cmd, stdin); ok {
 		return res, nil
 	}
 	if len(cmd) == 2 && cmd[0] == "sleep" {
@@ -152,9 +163,18 @@ func (c *fakeContainer) Start(context.Context) error               { return nil 
 func (c *fakeContainer) Kill(context.Context) error                { return nil }
 func (c *fakeContainer) Pause(context.Context) error               { return nil }
 func (c *fakeContainer) Unpause(context.Context) error             { return nil }
-func (c *fakeContainer) Restart(context.Context) error             { return nil }
-func (c *fakeContainer) Remove(_ context.Context, _ bool) error {
+// Restart serves the same app on a new port, as a restarted container publishes anew.
+func (c *fakeContainer) Restart(context.Context) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	c.srv.Close()
+	c.srv = httptest.NewServer(c.rt.app)
+	return nil
+}
+func (c *fakeContainer) Remove(_ context.Context, _ bool) error {
+	c.mu.Lock()
+	c.srv.Close()
+	c.mu.Unlock()
 	c.rt.record("remove container", c.name)
 	return nil
 }

@@ -17,6 +17,8 @@ func (d *drill) serviceOp(ctx context.Context, op *scenarios.ServiceOp) error {
 	if !ok {
 		return fmt.Errorf("unknown service %s", op.Name)
 	}
+	d.svcs.forget(op.Name)
+	defer d.svcs.forget(op.Name) // what was asked during the operation may be stale
 	if op.Op == "start" || op.Op == "recreate" {
 		if _, err := d.svcs.get(op.Name); err != nil {
 			return d.svcs.start(ctx, svc)

@@ -107,6 +107,9 @@ func (d *drill) httpCall(ctx context.Context, c *scenarios.HTTPCall, data scenar
 	}
 	resp, err := d.http.Do(req)
 	if err != nil {
+		if connectionFailed(err) {
+			d.svcs.forget(svcName) // ask the engine again next time
+		}
 		return nil, 0, fmt.Errorf("%s %s: %w", method, path, err)
 	}
 	defer resp.Body.Close()
@@ -144,13 +147,9 @@ func (d *drill) url(ctx context.Context, service string, port int) (string, erro
 		}
 		port = svc.Ports[0]
 	}
-	c, err := d.svcs.get(service)
+	ep, err := d.svcs.endpoint(ctx, service, port)
 	if err != nil {
 		return "", err
-	}
-	ep, err := c.Endpoint(ctx, port)
-	if err != nil {
-		return "", fmt.Errorf("endpoint of %s:%d: %w", service, port, err)
 	}
 	return "http://" + ep, nil
 }

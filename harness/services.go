@@ -18,10 +18,14 @@ type services struct {
 	running map[string]Container
 	// volumes maps a stack volume name to its Docker volume name, once created.
 	volumes map[string]string
+	// endpoints caches "service:port" addresses per container; lookups counts the engine's
+	// answers (for tests).
+	endpoints map[string]cachedEndpoint
+	lookups   int
 }
 
 func newServices(d *drill) *services {
-	return &services{d: d, running: map[string]Container{}, volumes: map[string]string{}}
+	return &services{d: d, running: map[string]Container{}, volumes: map[string]string{}, endpoints: map[string]cachedEndpoint{}}
 }
 
 // get returns the running container of a service.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -85,9 +86,9 @@ func (d *drill) sqlDB(ctx context.Context, t sqlTarget) (*sql.DB, error) {
 	if p != nil && p.container == c.ID() {
 		return p.db, nil
 	}
-	ep, err := c.Endpoint(ctx, t.conn.Port)
+	ep, err := d.svcs.endpoint(ctx, t.service, t.conn.Port)
 	if err != nil {
-		return nil, fmt.Errorf("endpoint of %s:%d: %w", t.service, t.conn.Port, err)
+		return nil, err
 	}
 	db, err := openDB(t, ep)
 	if err != nil {
@@ -266,4 +267,20 @@ func execTx(ctx context.Context, db *sql.DB, q string) error {
 		return err
 	}
 	return tx.Commit()
+}
+
+// closeSQLOf closes and forgets the pools of one service.
+func (d *drill) closeSQLOf(service string) {
+	d.sqlp.mu.Lock()
+	var stale []*sqlPool
+	for k, p := range d.sqlp.pools {
+		if strings.HasPrefix(k, service+"/") {
+			stale = append(stale, p)
+			delete(d.sqlp.pools, k)
+		}
+	}
+	d.sqlp.mu.Unlock()
+	for _, p := range stale {
+		_ = p.db.Close()
+	}
 }

@@ -148,3 +148,18 @@ func TestTruthAffectedSitesSayWhy(t *testing.T) {
 		}
 	}
 }
+
+// Probes do not ask the engine for a service's address each time: the address is cached per
+// container and asked again only after the harness's own service operations (a restart
+// publishes the port anew) or a failed connection (issue 11, item 1).
+func TestEndpointsCachedAndRefreshedAfterARestart(t *testing.T) {
+	rt := newFakeRuntime()
+	res := run(t, context.Background(), load(t, "fake-restart.yaml"), rt)
+	if res.Verdict != result.Pass {
+		t.Fatalf("verdict %s: %s (probes after the restart must reach its new port)", res.Verdict, res.Reason)
+	}
+	requests := res.Canaries.Writes // canary writes alone, besides every poll
+	if rt.endpoints > 6 || requests < 10 {
+		t.Fatalf("%d endpoint lookups for %d canary requests and every poll: want a handful", rt.endpoints, requests)
+	}
+}
