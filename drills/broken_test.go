@@ -28,6 +28,12 @@ var _ = Describe("a broken runbook", Label("scenario:broken-runbook", "size:smal
 		Expect(meet.Match(res)).To(BeFalse())
 		msg := meet.FailureMessage(res)
 		AddReportEntry("failure message", msg)
+		entries := map[string]any{}
+		for _, e := range CurrentSpecReport().ReportEntries {
+			entries[e.Name] = e.GetRawValue()
+		}
+		Expect(entries).To(HaveKeyWithValue(drills.MetricEntryPrefix+"verdict", "fail"), "ginkgo's JUnit carries the metrics")
+		Expect(entries).To(HaveKeyWithValue(drills.MetricEntryPrefix+"sites_affected", 1))
 		Expect(msg).To(And(
 			ContainSubstring("broken-runbook[small] did not meet its targets"),
 			ContainSubstring("verdict: FAIL: the runbook failed"),

@@ -55,8 +55,9 @@ func Run(ctx context.Context, ref, size string, opts ...Option) *result.Result {
 //
 // It writes result.json, report.html and drill.log, and the service logs, into the drill's
 // folder (WithDir; default OutDir()/SCENARIO-SIZE, see Unreported), reports a one-line verdict
-// with the wall time (a report entry Ginkgo prints for every spec) and, unless Unreported, adds
-// the report entry that WriteReports collects.
+// with the wall time (a report entry Ginkgo prints for every spec), adds the metrics as report
+// entries named drill.* (so ginkgo --junit-report carries them as properties of the spec's
+// testcase) and, unless Unreported, adds the report entry that WriteReports collects.
 func RunCell(ctx context.Context, c harness.Cell, opts ...Option) *result.Result {
 	ginkgo.GinkgoHelper()
 	if testing.Short() {
@@ -93,6 +94,7 @@ func RunCell(ctx context.Context, c harness.Cell, opts ...Option) *result.Result
 	}
 	ginkgo.AddReportEntry("drill", fmt.Sprintf("%s: %s in %s: %s\nresult: %s", subject(res), result.OutcomeOf(res).Label,
 		reports.Dur(res.Run.WallSeconds), res.Reason, path))
+	reportMetrics(res)
 	if !cfg.unreported {
 		ginkgo.AddReportEntry(entryName, entryFor(c.Scenario, path), ginkgo.ReportEntryVisibilityNever)
 	}
