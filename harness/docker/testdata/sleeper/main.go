@@ -5,7 +5,7 @@
 //	sleeper                   serve "ok <hostname>" on :8080
 //	sleeper say OUT ERR CODE  print OUT to stdout, ERR to stderr, exit CODE
 //	sleeper write FILE TEXT   write TEXT to FILE
-//	sleeper cat FILE          print FILE
+//	sleeper cat FILE          print FILE (- is stdin)
 //	sleeper get URL           print the body of an HTTP GET
 package main
 
@@ -46,7 +46,13 @@ func main() {
 		if len(args) != 1 {
 			fail("usage: sleeper cat FILE")
 		}
-		b, err := os.ReadFile(args[0])
+		var b []byte
+		var err error
+		if args[0] == "-" {
+			b, err = io.ReadAll(os.Stdin)
+		} else {
+			b, err = os.ReadFile(args[0])
+		}
 		if err != nil {
 			fail(err.Error())
 		}
