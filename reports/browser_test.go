@@ -212,8 +212,8 @@ func TestBrowserReadsTheReportUnderJenkinsCSP(t *testing.T) {
 	if pc.Tiles != 4 {
 		t.Errorf("%d tiles visible, want 4", pc.Tiles)
 	}
-	if pc.Charts != 3 {
-		t.Errorf("%d charts visible, want 3", pc.Charts)
+	if pc.Charts != 4 {
+		t.Errorf("%d charts visible, want 4", pc.Charts)
 	}
 	for _, p := range pc.Problems {
 		t.Error(p)

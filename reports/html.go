@@ -56,6 +56,7 @@ type campaignView struct {
 	Charts       []*chart
 	Fit          string
 	Objectives   []objRow
+	Check        []checkRow
 }
 
 type drillView struct {
@@ -65,6 +66,8 @@ type drillView struct {
 	Breaches, Objectives  []objRow
 	Charts                []*chart
 	Findings, Errors      []string
+	Why                   []whyRow
+	WhyMore               int
 	Failures              []failure
 	History               []historyRow
 	Methods               []method
@@ -109,7 +112,7 @@ func buildPage(rep Report, cfg config) page {
 	for i, c := range rep.Campaigns {
 		id := fmt.Sprintf("campaign-%d", i+1)
 		cv := campaignView{ID: id, Scenario: c.Scenario, Banner: bannerOf(c.Outcome(), c.Reason, c.Scenario+" campaign"),
-			Fit: fitLine(c)}
+			Fit: fitLine(c), Check: projectionCheck(c)}
 		for k, measured := range []bool{false, true} {
 			if ch := campaignChart(c, fmt.Sprintf("%s-scaling-%d", id, k+1), measured); ch != nil && (measured || c.ProjectToSitesAffected > 0) {
 				cv.Charts = append(cv.Charts, ch)
@@ -152,12 +155,13 @@ func buildDrill(d result.Result, id string, cfg config) drillView {
 			dv.Breaches = append(dv.Breaches, row)
 		}
 	}
-	for _, c := range []*chart{timelineChart(d, id+"-timeline"), siteRTOChart(d, id+"-rto"), dataLossChart(d, id+"-rpo")} {
+	for _, c := range []*chart{timelineChart(d, id+"-timeline"), recoveryMatrix(d, id+"-matrix"), siteRTOChart(d, id+"-rto"), dataLossChart(d, id+"-rpo")} {
 		if c != nil {
 			dv.Charts = append(dv.Charts, c)
 		}
 	}
 	dv.Findings = result.Findings(d)
+	dv.Why, dv.WhyMore = whyRows(d)
 	for _, e := range d.Timeline {
 		if e.Outcome != "failed" && e.Outcome != "timeout" {
 			continue
@@ -214,14 +218,22 @@ func tiles(d result.Result) []tile {
 	meet, of := sitesMeeting(d)
 	st := tile{Label: "Sites meeting targets", Value: fmt.Sprintf("%d of %d", meet, of), Detail: "affected sites within the RTO and RPO targets"}
 	st.Colour, st.Mark = markOf(meet == of)
+	if _, rto := objectiveTarget(d, "rto"); !rto {
+		if _, rpo := objectiveTarget(d, "rpo"); !rpo {
+			st.Colour, st.Mark, st.Detail = colMuted, "–", "affected sites recovered (no RTO or RPO target)"
+		}
+	}
 	if of == 0 {
 		st.Colour, st.Mark, st.Value = colMuted, "–", "none affected"
 	}
 	lw := tile{Label: "Lost writes", Value: fmt.Sprintf("%s lost · %s collateral", num(float64(m.LostWrites)), num(float64(m.CollateralLostWrites))),
 		Detail: "acknowledged canary writes missing at the end, of affected · of other sites"}
-	lw.Colour, lw.Mark = markOf(m.CollateralLostWrites == 0)
-	if o := obj("collateral-lost-writes"); o != nil {
-		lw.Colour, lw.Mark = markOf(o.Met)
+	// A metric without a target is neutral: only the targets set judge the tile.
+	lw.Colour, lw.Mark = colMuted, "–"
+	if a, b := obj("lost-writes"), obj("collateral-lost-writes"); a != nil || b != nil {
+		lw.Colour, lw.Mark = markOf((a == nil || a.Met) && (b == nil || b.Met))
+	} else {
+		lw.Detail += " (no target)"
 	}
 	if unmeasured(d) {
 		lw.Value, lw.Colour, lw.Mark = "not measured", colMuted, "–"

@@ -114,3 +114,8 @@ func truncate(s string, n int) string {
 	}
 	return string(r[:n-1]) + "…"
 }
+
+// textTip writes a label with a tooltip (the full text of a shortened label).
+func (s *svg) textTip(x, y float64, anchor, fill, txt, tip string) {
+	fmt.Fprintf(&s.b, `<text x="%s" y="%s" text-anchor="%s" fill="%s"><title>%s</title>%s</text>`, f1(x), f1(y), anchor, fill, esc(tip), esc(txt))
+}
