@@ -16,7 +16,11 @@ import (
 //go:embed report.html.tmpl
 var reportTemplate string
 
-var pageTmpl = template.Must(template.New("report").Parse(reportTemplate))
+//go:embed runbook.html.tmpl
+var runbookTemplate string
+
+var pageTmpl = template.Must(template.Must(template.New("report").Funcs(template.FuncMap{"runbook": runbookOf}).
+	Parse(reportTemplate)).Parse(runbookTemplate))
 
 // WriteHTML writes the report as one self-contained HTML page: no script, no external asset,
 // inline SVG charts whose colours are attributes, so it still reads when a CI server blocks
