@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	drill "github.com/drill-dev/drill"
@@ -58,6 +59,52 @@ func TestCatalogValidates(t *testing.T) {
 		}
 		if sc.File != "builtin:scenarios/"+n+".yaml" || sc.Name != n {
 			t.Errorf("%s: file %q, name %q", n, sc.File, sc.Name)
+		}
+	}
+}
+
+// TestExampleStacksAreAllSQL: the example stacks of docs/own-stack.md have no HTTP service of
+// their own: no service exposes an HTTP readiness check, and every part of their data plane
+// (tenants list, health, fingerprint, canary write and read) is sql. Each has a scenario that
+// must pass and a negative control that declares what it catches.
+func TestExampleStacksAreAllSQL(t *testing.T) {
+	examples := map[string][2]string{
+		"pg-tenants":    {"pg-tenant-purge", "pg-whole-db-restore"},
+		"maria-tenants": {"maria-tenant-purge", "maria-whole-server-restore"},
+	}
+	for name, scs := range examples {
+		st, err := scenarios.LoadStack(name)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, s := range st.Services {
+			if s.Ready != nil && s.Ready.Probe.HTTP != nil {
+				t.Errorf("%s: service %s is checked over HTTP", name, s.Name)
+			}
+		}
+		sqlOnly := func(what string, p *scenarios.Probe) {
+			if p == nil || p.SQL == nil {
+				t.Errorf("%s: %s is not sql", name, what)
+			}
+		}
+		sqlOnly("tenants.list", st.Tenants.List)
+		if len(st.Products) == 0 {
+			t.Errorf("%s: no product", name)
+		}
+		for pn, p := range st.Products {
+			sqlOnly(pn+".health", p.Health)
+			sqlOnly(pn+".fingerprint", p.Fingerprint)
+			sqlOnly(pn+".canary.write", p.CanaryWrite)
+			sqlOnly(pn+".canary.read", p.CanaryRead)
+		}
+		pass, control := scs[0], scs[1]
+		if sc, err := scenarios.Load(pass); err != nil || sc.Stack.Name != name || sc.Expect != nil {
+			t.Errorf("%s: want a scenario on %s with no expect: %v", pass, name, err)
+		}
+		sc, err := scenarios.Load(control)
+		if err != nil || sc.Stack.Name != name || sc.Expect == nil ||
+			!slices.Equal(sc.Expect.Breaches, []string{"collateral-lost-writes"}) {
+			t.Errorf("%s: want a negative control on %s expecting collateral-lost-writes: %v", control, name, err)
 		}
 	}
 }
