@@ -74,6 +74,7 @@ type drillView struct {
 	WhyMore               int
 	Failures              []failure
 	History               []historyRow
+	Regressions           []string // against the history (trend.go)
 	Methods               []method
 	Canary                [][2]string
 	Repro                 [][2]string
@@ -183,6 +184,7 @@ func buildDrill(d result.Result, id string, cfg config) drillView {
 	for _, h := range cfg.history[d.Run.Scenario+"["+d.Run.Size+"]"] {
 		dv.History = append(dv.History, historyView(h, d.Run.ID))
 	}
+	dv.Regressions = regressionLines(d, cfg.history[d.Run.Scenario+"["+d.Run.Size+"]"])
 	dv.Methods = methods(d)
 	dv.Canary = canaryRows(d.Canaries)
 	dv.Repro = reproRows(d)

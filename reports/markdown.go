@@ -58,7 +58,8 @@ var mdIcon = map[result.Severity]string{result.SeverityOK: "✅", result.Severit
 // WriteMarkdown writes a summary for a CI job page: a verdict line, then per drill its verdict
 // and objectives table, and per campaign its fit and projection.
 func WriteMarkdown(w io.Writer, rep Report, opts ...Option) error {
-	rep = redacted(rep, newConfig(opts).secrets)
+	cfg := newConfig(opts)
+	rep = redacted(rep, cfg.secrets)
 	o, _ := rep.Outcome()
 	var b strings.Builder
 	fmt.Fprintf(&b, "### %s %s\n\n", mdIcon[o.Severity], mdCell(verdictLine(rep)))
@@ -79,6 +80,9 @@ func WriteMarkdown(w io.Writer, rep Report, opts ...Option) error {
 		}
 		if len(d.Objectives) > 0 {
 			b.WriteString(objectivesTable(d.Objectives, unmeasured(d), mdCell).RenderMarkdown() + "\n\n")
+		}
+		for _, line := range regressionLines(d, cfg.history[d.Run.Scenario+"["+d.Run.Size+"]"]) {
+			fmt.Fprintf(&b, "> ⚠️ **%s**: %s\n\n", mdCell(drillName(d)), mdCell(line))
 		}
 	}
 	for _, n := range rep.Notes {
