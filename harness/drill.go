@@ -224,3 +224,24 @@ func (e *infraError) Error() string   { return e.err.Error() }
 func (e *infraError) Unwrap() []error { return []error{ErrInfrastructure, e.err} }
 
 func infra(err error) error { return &infraError{err} }
+
+// hitWall is site's hit instant h(s) so far, in wall-clock time (for .Hit): the earlier of the
+// start of the fault instance that named it and its first failed poll; t0 when neither is known.
+func (d *drill) hitWall(site string) time.Time {
+	d.mu.Lock()
+	h, named := d.named[site]
+	if !named {
+		h = d.t0
+	}
+	ver, t0 := d.ver, d.t0
+	d.mu.Unlock()
+	if ver != nil {
+		ver.mu.Lock()
+		f, ok := firstFailure(ver.samples[site], t0)
+		ver.mu.Unlock()
+		if ok && (!named || f.At < h) {
+			h = f.At
+		}
+	}
+	return d.clock.Wall(h)
+}

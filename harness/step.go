@@ -89,7 +89,10 @@ func (d *drill) runStep(ctx context.Context, st *scenarios.Step, env stepEnv) er
 		}
 		return nil
 	}
-	sites := d.chooseSites(st.Foreach)
+	sites, err := d.chooseSites(st.Foreach)
+	if err != nil {
+		return &stepError{step: name, err: err}
+	}
 	env.data.Sites = sites
 	d.cfg.observer.Instances(name, len(sites))
 	span := d.tl.Begin(env.phase, "step", name, "")
@@ -105,6 +108,9 @@ func (d *drill) runStep(ctx context.Context, st *scenarios.Step, env stepEnv) er
 		g.Go(func() error {
 			ienv := env
 			ienv.data.Site = site
+			if env.phase == PhaseRecover {
+				ienv.data.Hit = d.hitWall(site)
+			}
 			is := d.tl.Begin(env.phase, "instance", name, site)
 			if env.fault {
 				d.markNamed(site, name, d.clock.Now())
@@ -121,7 +127,7 @@ func (d *drill) runStep(ctx context.Context, st *scenarios.Step, env stepEnv) er
 		})
 	}
 	_ = g.Wait()
-	err := errors.Join(errs...)
+	err = errors.Join(errs...)
 	if err == nil && ctx.Err() != nil {
 		err = ctx.Err()
 	}
@@ -317,7 +323,7 @@ const stopTimeout = 10 * time.Second
 
 // chooseSites resolves a foreach against the drill's sites and the affected set (known once
 // the detection window has closed).
-func (d *drill) chooseSites(f *scenarios.Foreach) []string {
+func (d *drill) chooseSites(f *scenarios.Foreach) ([]string, error) {
 	d.mu.Lock()
 	all, affected := d.sites, d.affected
 	d.mu.Unlock()
@@ -331,5 +337,9 @@ func (d *drill) chooseSites(f *scenarios.Foreach) []string {
 			unaffected = append(unaffected, s)
 		}
 	}
-	return scenarios.ChooseSites(f, all, affected, unaffected, d.cfg.seed)
+	f, err := f.Resolve(d.size.Params)
+	if err != nil {
+		return nil, err
+	}
+	return scenarios.ChooseSites(f, all, affected, unaffected, d.cfg.seed), nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/drill-dev/drill/result"
 )
@@ -161,5 +162,31 @@ func TestEndpointsCachedAndRefreshedAfterARestart(t *testing.T) {
 	requests := res.Canaries.Writes // canary writes alone, besides every poll
 	if rt.endpoints > 6 || requests < 10 {
 		t.Fatalf("%d endpoint lookups for %d canary requests and every poll: want a handful", rt.endpoints, requests)
+	}
+}
+
+// A fault hits as many sites as the size says, and a runbook step over the affected sites reads
+// each site's own hit instant (issue 11, items 6 and 8): the deletions run one after another,
+// so each site's .Hit is its own deletion's start, not t0.
+func TestCountBySizeAndEachSitesHitInTemplates(t *testing.T) {
+	res := run(t, context.Background(), load(t, "fake-hit.yaml"), newFakeRuntime())
+	deletes := events(res, "instance", "delete")
+	if len(deletes) != 3 || res.Metrics.SitesAffected != 3 {
+		t.Fatalf("%d deletions, %d affected: the size says 3", len(deletes), res.Metrics.SitesAffected)
+	}
+	hitAt := map[string]float64{}
+	for _, e := range deletes {
+		hitAt[e.Site] = e.Start
+	}
+	for _, e := range events(res, "instance", "say the hit") {
+		wall, err := time.Parse("2006-01-02 15:04:05.000000+00", strings.TrimSpace(strings.TrimPrefix(e.Output, "echo ")))
+		if err != nil {
+			t.Fatalf("output %q: %v", e.Output, err)
+		}
+		got := wall.Sub(res.Run.Started).Seconds()
+		// The wall clock of the run starts within a millisecond of its monotonic clock.
+		if d := got - hitAt[e.Site]; d < -0.002 || d > 0.002 {
+			t.Errorf("site %s: .Hit at %.3fs, its deletion began at %.3fs", e.Site, got, hitAt[e.Site])
+		}
 	}
 }

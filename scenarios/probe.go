@@ -17,6 +17,7 @@ type decoder struct {
 	volumes  map[string]bool
 	actions  map[string]*Action
 	calls    map[string][]string // action -> actions its steps call, for cycle checks
+	counts   []countRef          // count templates, checked against every size
 }
 
 var probeKinds = []string{"http", "sql", "exec"}

@@ -81,6 +81,7 @@ func decodeScenario(w *walker, f fields, src *source, st *Stack) *Scenario {
 	if v, p := f.get("expect"); v != nil {
 		sc.Expect = d.expect(v, p, sc)
 	}
+	d.checkCounts(sc.Sizes)
 	return sc
 }
 

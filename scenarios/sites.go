@@ -1,9 +1,12 @@
 package scenarios
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strconv"
+	"strings"
 )
 
 // ChooseSites returns the sites a foreach step fans out over. From picks the set (all,
@@ -42,4 +45,44 @@ func ChooseSites(f *Foreach, all, affected, unaffected []string, runSeed int64) 
 		out[i] = from[j]
 	}
 	return out
+}
+
+// Resolve returns the foreach with a count given as a template of the size rendered (a copy);
+// a foreach without one is returned as it is.
+func (f *Foreach) Resolve(size map[string]string) (*Foreach, error) {
+	if f == nil || f.CountText == "" {
+		return f, nil
+	}
+	s, err := Render(f.CountText, TemplateData{Size: size})
+	if err != nil {
+		return nil, err
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n < 1 {
+		return nil, fmt.Errorf("count %q is %q: want a whole number of sites, at least 1", f.CountText, s)
+	}
+	out := *f
+	out.Count, out.CountText = n, ""
+	return &out, nil
+}
+
+// countRef is a count template found while decoding, checked against every size.
+type countRef struct {
+	pos  Pos
+	path string
+	fe   *Foreach
+}
+
+// checkCounts renders every count template with every size: each must be a whole number ≥ 1.
+func (d *decoder) checkCounts(sizes []*Size) {
+	for _, c := range d.counts {
+		for _, sz := range sizes {
+			if _, err := Render(c.fe.CountText, TemplateData{Size: sz.Params}); err != nil {
+				continue // the template check names what is wrong with it
+			}
+			if _, err := c.fe.Resolve(sz.Params); err != nil {
+				d.errs = append(d.errs, &Error{Pos: c.pos, Path: c.path, Msg: "size " + sz.Name + ": " + err.Error()})
+			}
+		}
+	}
 }

@@ -3,6 +3,7 @@ package scenarios
 import (
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -61,5 +62,18 @@ func TestChooseSitesDeterministic(t *testing.T) {
 		if a[i-1] >= a[i] {
 			t.Fatalf("chosen sites not in the order of the set: %v", a)
 		}
+	}
+}
+
+// A count given as a template of the size resolves per size; one that is not a whole number of
+// sites is an error naming it.
+func TestForeachCountBySize(t *testing.T) {
+	f := &Foreach{From: SitesAll, CountText: "{{.Size.deleted}}"}
+	got, err := f.Resolve(map[string]string{"sites": "1000", "deleted": "883"})
+	if err != nil || got.Count != 883 || got.CountText != "" || f.Count != 0 {
+		t.Fatalf("resolved %+v, %v; the original %+v must stay a template", got, err, f)
+	}
+	if _, err := f.Resolve(map[string]string{"deleted": "0"}); err == nil || !strings.Contains(err.Error(), "at least 1") {
+		t.Fatalf("count 0: %v", err)
 	}
 }

@@ -312,7 +312,12 @@ func (d *decoder) foreach(n *yaml.Node, path string, affected bool) *Foreach {
 		d.errorf(sf.node, sp, "give count or fraction, not both")
 	case sf.has("count"):
 		v, p := sf.get("count")
-		fe.Count = d.integer(v, p, 1)
+		if s := d.derefQuiet(v); s != nil && s.Kind == yaml.ScalarNode && strings.Contains(s.Value, "{{") {
+			fe.CountText = d.text(v, p, &tmplCtx{})
+			d.counts = append(d.counts, countRef{pos: d.pos(s), path: p, fe: fe})
+		} else {
+			fe.Count = d.integer(v, p, 1)
+		}
 	case sf.has("fraction"):
 		v, p := sf.get("fraction")
 		var ok bool

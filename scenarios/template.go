@@ -22,9 +22,12 @@ type TemplateData struct {
 	Size  map[string]string
 	Args  map[string]any
 	T0    time.Time
-	Seq   int
-	Run   string
-	Seed  int64
+	// Hit is the site's own hit instant h(s), in a recover step with foreach over affected
+	// sites: a runbook can restore each site to just before its own deletion.
+	Hit  time.Time
+	Seq  int
+	Run  string
+	Seed int64
 
 	// driver is the driver of the sql connection the template is rendered for: the default
 	// of the SQL literal helpers (empty: postgres).

@@ -190,7 +190,7 @@ func (c *tmplChecker) branch(b *parse.BranchNode, top, inner bool) {
 	c.walk(b.ElseList, top)
 }
 
-var templateFields = []string{".Site", ".Sites", ".Size.NAME", ".Args.NAME", ".T0", ".Seq", ".Run", ".Seed"}
+var templateFields = []string{".Site", ".Sites", ".Size.NAME", ".Args.NAME", ".T0", ".Hit", ".Seq", ".Run", ".Seed"}
 
 // field checks one field chain such as [Size sites].
 func (c *tmplChecker) field(id []string) {
@@ -207,6 +207,10 @@ func (c *tmplChecker) field(id []string) {
 	case "T0":
 		if !c.ctx.t0 {
 			c.errorf(".T0 exists only in recover and milestones")
+		}
+	case "Hit":
+		if !c.ctx.t0 || !c.ctx.site {
+			c.errorf(".Hit exists only in recover steps with foreach (the site's own hit instant)")
 		}
 	case "Size":
 		if len(id) < 2 {

@@ -237,11 +237,15 @@ const (
 
 // Foreach fans a step out over sites.
 type Foreach struct {
-	From     string  // all, affected, unaffected
-	Count    int     // > 0: choose this many of From
-	Fraction float64 // > 0: choose ceil(Fraction × len(From)), at least one
-	Seed     int64   // mixed with the run's seed for the choice
-	HasSeed  bool
+	From  string // all, affected, unaffected
+	Count int    // > 0: choose this many of From
+	// CountText is a count given as a template of the size ("{{.Size.deleted}}"), so that one
+	// scenario hits a fraction at small sizes and an exact number at production scale; Count
+	// is then 0 until Resolve.
+	CountText string
+	Fraction  float64 // > 0: choose ceil(Fraction × len(From)), at least one
+	Seed      int64   // mixed with the run's seed for the choice
+	HasSeed   bool
 }
 
 // Scenario is a `kind: Scenario` document.

@@ -58,7 +58,11 @@ func printSteps(st *state, phase string, steps []*scenarios.Step, data scenarios
 		d := data
 		var chosen []string
 		if s.Foreach != nil {
-			chosen = scenarios.ChooseSites(s.Foreach, data.Sites, affected, nil, data.Seed)
+			f, err := s.Foreach.Resolve(data.Size) // validated against every size at load
+			if err != nil {
+				f = s.Foreach
+			}
+			chosen = scenarios.ChooseSites(f, data.Sites, affected, nil, data.Seed)
 			if named != nil {
 				*named = append(*named, chosen...)
 			}
