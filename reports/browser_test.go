@@ -195,14 +195,23 @@ func TestBrowserReadsTheReportUnderJenkinsCSP(t *testing.T) {
 	if err := WriteHTML(&buf, goldenReports(t)["fail-medium"]); err != nil {
 		t.Fatal(err)
 	}
+	var scale bytes.Buffer
+	if err := WriteHTML(&scale, Single(fixture(t, "scale-1000"))); err != nil {
+		t.Fatal(err)
+	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/" {
+		page := buf.Bytes()
+		switch r.URL.Path {
+		case "/":
+		case "/scale":
+			page = scale.Bytes()
+		default:
 			w.WriteHeader(http.StatusNoContent)
 			return
 		}
 		w.Header().Set("Content-Security-Policy", jenkinsCSP)
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Write(buf.Bytes())
+		w.Write(page)
 	}))
 	defer srv.Close()
 	pc := inspect(t, ctx, srv.URL+"/", "fail-medium-csp.png")
@@ -217,6 +226,10 @@ func TestBrowserReadsTheReportUnderJenkinsCSP(t *testing.T) {
 	}
 	for _, p := range pc.Problems {
 		t.Error(p)
+	}
+	// The 1,000-site report reads without its stylesheet too: verdict, nothing wider than the page.
+	if pc := inspect(t, ctx, srv.URL+"/scale", "scale-1000-csp.png"); pc.Verdict != "FAIL" || pc.Dot != colBad || len(pc.Problems) > 0 {
+		t.Errorf("1,000 sites under the CSP: verdict %q dot %s problems %q", pc.Verdict, pc.Dot, pc.Problems)
 	}
 	blocked := 0
 	for _, e := range console.all() {

@@ -127,7 +127,7 @@ func cdf(title, desc, axisTitle, targetName string, items []item, target *float6
 	pts = append(pts, [2]float64{f.left + f.width, pts[len(pts)-1][1]})
 	s.polyline(pts, colBar, 2, "")
 	if missing > 0 {
-		s.text(f.left+f.width-4, py(float64(k)/n)-6, "end", colBad, fmt.Sprintf("%d of %d %s", missing, len(items), nilWord))
+		s.text(f.left+f.width-4, f.top+f.height-8, "end", colBad, fmt.Sprintf("%d of %d %s", missing, len(items), nilWord))
 	}
 	if target != nil {
 		x := f.px(*target)

@@ -151,3 +151,21 @@ func TestCampaignProjectsWithTheScenarioRecordedInItsResults(t *testing.T) {
 		t.Fatalf("projected %v, want 4415", got)
 	}
 }
+
+func TestCampaignFailsOnAnUncaughtNegativeControl(t *testing.T) {
+	small, medium := loadFixture(t, "campaign-small.json"), loadFixture(t, "campaign-medium.json")
+	// medium is now a negative control that declared a breach it did not get: it passed.
+	medium.Expect = &Expect{Verdict: Fail, Breaches: []string{"collateral-lost-writes"}}
+	c, err := NewCampaign([]Result{small, medium}, Projection{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := c.Outcome(); c.Verdict != Fail || o.Exit != ExitFail || c.Reason != "fail at medium" {
+		t.Errorf("campaign %s %q (exit %d), want fail at medium", c.Verdict, c.Reason, o.Exit)
+	}
+	// Caught, it counts as a pass.
+	medium.Verdict, medium.Expected = Fail, true
+	if c, _ := NewCampaign([]Result{small, medium}, Projection{}); c.Verdict != Pass {
+		t.Errorf("a caught control: campaign %s %q, want pass", c.Verdict, c.Reason)
+	}
+}
