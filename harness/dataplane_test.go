@@ -216,3 +216,41 @@ func TestDataplaneBatchContracts(t *testing.T) {
 		})
 	}
 }
+
+// The sql pool is kept between probes and opened again after a connection error: a server
+// that goes away (a restart moves its mapped port) fails one probe, and the next one reaches
+// the server at its new endpoint.
+func TestSQLPoolReopensAfterAConnectionError(t *testing.T) {
+	ctx := context.Background()
+	rt := newFakeRuntime()
+	stop := startFakeSQL(t, rt)
+	d := upDrill(t, "fake-restore-sql.yaml", rt)
+	probe := *d.stack.Products["things"].Health
+	data := d.data()
+	data.Site = "site-01"
+	for range 3 {
+		if _, err := d.check(ctx, probe, data, "app"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d.sqlp.mu.Lock()
+	before := d.sqlp.pools["app/fake"]
+	d.sqlp.mu.Unlock()
+	if before == nil {
+		t.Fatal("no pool kept after three probes")
+	}
+	stop()
+	if _, err := d.check(ctx, probe, data, "app"); err == nil {
+		t.Fatal("a probe passed with the server gone")
+	}
+	d.sqlp.mu.Lock()
+	gone := d.sqlp.pools["app/fake"] == nil
+	d.sqlp.mu.Unlock()
+	if !gone {
+		t.Error("the pool was kept after a connection error")
+	}
+	startFakeSQL(t, rt) // the server is back, elsewhere
+	if _, err := d.check(ctx, probe, data, "app"); err != nil {
+		t.Errorf("after the server came back: %v", err)
+	}
+}

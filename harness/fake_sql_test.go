@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgproto3"
@@ -31,23 +32,39 @@ const fakeSQLPort = 5432
 //	fail                       an error
 //
 // begin, commit, rollback and empty statements answer as a server would.
-func startFakeSQL(t testing.TB, rt *fakeRuntime) {
+func startFakeSQL(t testing.TB, rt *fakeRuntime) (stop func()) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { ln.Close() })
+	var mu sync.Mutex
+	var conns []net.Conn
+	stop = func() {
+		ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	}
+	t.Cleanup(stop)
+	rt.mu.Lock()
 	rt.sql = ln.Addr().String()
+	rt.mu.Unlock()
 	go func() {
 		for {
 			c, err := ln.Accept()
 			if err != nil {
 				return
 			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
 			go serveFakeSQL(c, rt.app)
 		}
 	}()
+	return stop
 }
 
 func serveFakeSQL(c net.Conn, app *fakeApp) {

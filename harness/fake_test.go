@@ -120,8 +120,11 @@ func (c *fakeContainer) Endpoint(_ context.Context, port int) (string, error) {
 	c.rt.mu.Lock()
 	c.rt.endpoints++
 	c.rt.mu.Unlock()
-	if port == fakeSQLPort && c.rt.sql != "" {
-		return c.rt.sql, nil
+	c.rt.mu.Lock()
+	sql := c.rt.sql
+	c.rt.mu.Unlock()
+	if port == fakeSQLPort && sql != "" {
+		return sql, nil
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -29,9 +29,10 @@ const (
 // sqlPools holds one database/sql pool per (service, database), for both drivers, so that sql
 // probes and canaries reuse connections instead of paying a connect each (35-60 ms for
 // PostgreSQL here). A pool is opened for one container and endpoint; it is closed and opened
-// anew when the service's container changes or after an error that is not the server's
-// answer to a statement (a refused or broken connection, a timeout: the mapped port changes
-// when a container restarts).
+// anew when the service's container changes, after the harness's own operations on the
+// service (services.forget), or after an error that is not the server's answer to a statement
+// (a refused or broken connection, a timeout: the mapped port changes when a container
+// restarts).
 type sqlPools struct {
 	mu    sync.Mutex
 	pools map[string]*sqlPool
@@ -110,21 +111,16 @@ func (d *drill) sqlDB(ctx context.Context, t sqlTarget) (*sql.DB, error) {
 	return db, nil
 }
 
-// sqlFailed closes and forgets a target's pool after err, unless err is the server's answer
-// to a statement (the connection is then fine).
+// sqlFailed forgets a target's service (its pools and its cached endpoints, so the next use
+// asks the engine where it is) after err, unless err is the server's answer to a statement
+// (the connection is then fine).
 func (d *drill) sqlFailed(t sqlTarget, err error) {
 	var pgErr *pgconn.PgError
 	var myErr *mysql.MySQLError
 	if err == nil || errors.As(err, &pgErr) || errors.As(err, &myErr) {
 		return
 	}
-	d.sqlp.mu.Lock()
-	p := d.sqlp.pools[t.key()]
-	delete(d.sqlp.pools, t.key())
-	d.sqlp.mu.Unlock()
-	if p != nil {
-		_ = p.db.Close()
-	}
+	d.svcs.forget(t.service)
 }
 
 // closeSQL closes every pool; the drill registers it on its cleanup stack.
