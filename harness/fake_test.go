@@ -166,6 +166,7 @@ func (c *fakeContainer) Start(context.Context) error               { return nil 
 func (c *fakeContainer) Kill(context.Context) error                { return nil }
 func (c *fakeContainer) Pause(context.Context) error               { return nil }
 func (c *fakeContainer) Unpause(context.Context) error             { return nil }
+
 // Restart serves the same app on a new port, as a restarted container publishes anew.
 func (c *fakeContainer) Restart(context.Context) error {
 	c.mu.Lock()

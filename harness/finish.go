@@ -65,6 +65,7 @@ func (d *drill) score(res *result.Result, m *measurement) {
 	metrics, sites, problems := Measure(obs)
 	res.Metrics, res.Sites = metrics, sites
 	res.Canaries = d.canaryLoad(m)
+	res.Probes = m.probes
 	res.Targets = targetsOf(d.sc, d.size.Name)
 	res.Objectives = result.Evaluate(metrics, res.Targets)
 	res.Findings = result.Findings(*res)

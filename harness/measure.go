@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/drill-dev/drill/result"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -33,6 +34,7 @@ type measurement struct {
 	finalFP         map[string][]string
 	finalLinks      map[string]int
 	finalUnreadable map[string][]string
+	probes          result.ProbeLoad
 }
 
 func (m *measurement) stopCanaries() {
@@ -228,6 +230,7 @@ func (d *drill) verify(ctx context.Context, m *measurement) error {
 	m.ver.stop()
 	<-m.ver.done
 	m.verifyEnd = d.clock.Now()
+	m.probes = m.ver.load()
 	m.canaries.stopAndWait()
 	m.present, m.readErr = m.canaries.readBack(ctx)
 	sv := d.survey(ctx)

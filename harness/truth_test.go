@@ -190,3 +190,17 @@ func TestCountBySizeAndEachSitesHitInTemplates(t *testing.T) {
 		}
 	}
 }
+
+// The result states what the polls cost: rounds, their duration, and drill's own CPU time from
+// t0 to the end of verification, measured around that window.
+func TestProbeLoadIsMeasured(t *testing.T) {
+	res := run(t, context.Background(), load(t, "fake-restore.yaml"), newFakeRuntime())
+	p := res.Probes
+	// Verification ran from t0 for at least the 1s sleep and the 1.5s restore, every 100ms.
+	if p.Rounds < 20 || p.WallSeconds < 2.5 || p.RoundP50Seconds <= 0 || p.RoundP95Seconds < p.RoundP50Seconds {
+		t.Fatalf("probe load %+v", p)
+	}
+	if p.CPUSeconds <= 0 || p.CPUShare != p.CPUSeconds/p.WallSeconds {
+		t.Fatalf("cpu %+v", p)
+	}
+}

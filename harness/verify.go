@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/drill-dev/drill/result"
 )
 
 // fingerprintWorkers bounds the fingerprint and link reads that prove a healthy site's data
@@ -36,6 +38,8 @@ type verifier struct {
 	// roundStarts lists when each completed round began; roundEnded is closed, and replaced,
 	// each time a round completes; current is the start of the round in progress, if any.
 	roundStarts []time.Duration
+	roundTimes  []time.Duration // each completed round's duration
+	cpu0        float64         // process CPU time when polling began
 	roundEnded  chan struct{}
 	current     *time.Duration
 	proofs      chan proof
@@ -58,7 +62,7 @@ type proof struct {
 
 func newVerifier(d *drill, m *measurement, stop context.CancelFunc) *verifier {
 	v := &verifier{
-		d: d, m: m, stop: stop, done: make(chan struct{}), roundEnded: make(chan struct{}),
+		d: d, m: m, stop: stop, done: make(chan struct{}), roundEnded: make(chan struct{}), cpu0: processCPU(),
 		samples: map[string][]Sample{}, milestones: map[string][]Sample{},
 		verified: map[string]bool{}, epoch: map[string]int{}, proving: map[string]bool{},
 		prod: map[Key]*prodState{}, proofs: make(chan proof, len(d.sites)+1),
@@ -131,6 +135,7 @@ func (v *verifier) round(ctx context.Context) {
 	defer v.mu.Unlock()
 	v.current = nil
 	v.roundStarts = append(v.roundStarts, start)
+	v.roundTimes = append(v.roundTimes, v.d.clock.Now()-start)
 	close(v.roundEnded)
 	v.roundEnded = make(chan struct{})
 }
@@ -413,4 +418,26 @@ func (d *drill) brokenLinks(ctx context.Context, s string) (int, []string) {
 		total += *ans.Broken
 	}
 	return total, unreadable
+}
+
+// load is what the polls cost from t0 to now: rounds, their duration percentiles, and the
+// process's CPU time over the wall time.
+func (v *verifier) load() result.ProbeLoad {
+	v.mu.Lock()
+	times := slices.Clone(v.roundTimes)
+	t0 := v.d.t0
+	v.mu.Unlock()
+	pl := result.ProbeLoad{Rounds: len(times), CPUSeconds: processCPU() - v.cpu0, WallSeconds: (v.d.clock.Now() - t0).Seconds()}
+	if len(times) > 0 {
+		secs := make([]float64, len(times))
+		for i, t := range times {
+			secs[i] = t.Seconds()
+		}
+		slices.Sort(secs)
+		pl.RoundP50Seconds, pl.RoundP95Seconds = nearestRank(secs, 50), nearestRank(secs, 95)
+	}
+	if pl.WallSeconds > 0 {
+		pl.CPUShare = pl.CPUSeconds / pl.WallSeconds
+	}
+	return pl
 }

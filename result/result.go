@@ -36,9 +36,12 @@ type Result struct {
 	Objectives []Objective `json:"objectives"`
 	Sites      []Site      `json:"sites"`
 	Canaries   CanaryLoad  `json:"canaries"`
-	Phases     []Phase     `json:"phases"`
-	Timeline   []Event     `json:"timeline"`
-	Findings   []string    `json:"findings,omitempty"`
+	// Probes states what the verification polls cost the harness, from t0 to the end of
+	// verification.
+	Probes   ProbeLoad `json:"probes"`
+	Phases   []Phase   `json:"phases"`
+	Timeline []Event   `json:"timeline"`
+	Findings []string  `json:"findings,omitempty"`
 	// Errors are harness or infrastructure failures (the cause of an inconclusive verdict).
 	Errors []string `json:"errors,omitempty"`
 }
@@ -110,6 +113,20 @@ type Event struct {
 }
 
 // CanaryLoad says what the canary writers added to the stack.
+type ProbeLoad struct {
+	Rounds int `json:"rounds"` // poll rounds completed
+	// RoundP50Seconds and RoundP95Seconds are nearest-rank percentiles of a round's duration
+	// (every product of every site checked once).
+	RoundP50Seconds float64 `json:"round_p50_seconds"`
+	RoundP95Seconds float64 `json:"round_p95_seconds"`
+	// CPUSeconds is drill's own process CPU time (user + system) over WallSeconds, from t0 to
+	// the end of verification: measured with getrusage around the window, not estimated.
+	CPUSeconds  float64 `json:"cpu_seconds"`
+	WallSeconds float64 `json:"wall_seconds"`
+	CPUShare    float64 `json:"cpu_share"` // CPUSeconds / WallSeconds
+}
+
+// CanaryLoad is what the canary writers added to the stack's load.
 type CanaryLoad struct {
 	IntervalSeconds    float64 `json:"interval_seconds"`
 	Writes             int     `json:"writes"` // requests sent, all products
