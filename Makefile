@@ -25,7 +25,7 @@ deps: ## install what building and running drills needs and is missing (apt, as 
 	./scripts/deps drill
 
 .PHONY: deps-test
-deps-test: ## install what the whole test suite needs and is missing (adds gcc, chromium, xmllint)
+deps-test: ## install what the whole test suite needs and is missing (adds gcc, chromium, xmllint, python3-prometheus-client)
 	./scripts/deps test
 
 .PHONY: images
