@@ -18,23 +18,28 @@ const (
 // recoveryMatrix shows, for every affected site and product, when that product of that site
 // came back after the fault: one row per product, slowest product on top, one column per
 // site, slowest site first; never is red.
-func recoveryMatrix(r result.Result, id string) *chart {
+// matrixSite is one affected site's row of the matrix: each product's recovery instant after
+// the fault (+Inf: never) and its slowest.
+type matrixSite struct {
+	id    string
+	at    map[string]float64
+	worst float64
+}
+
+// matrixSites collects the affected sites with per-product recovery instants, slowest first,
+// and each product's slowest instant.
+func matrixSites(r result.Result) ([]matrixSite, map[string]float64) {
 	t0 := 0.0
 	if r.Run.T0Seconds != nil {
 		t0 = *r.Run.T0Seconds
 	}
-	type siteRow struct {
-		id    string
-		at    map[string]float64 // seconds after t0; +Inf: never
-		worst float64
-	}
-	var sites []siteRow
+	var sites []matrixSite
 	slowest := map[string]float64{}
 	for _, s := range r.Sites {
 		if !s.Affected || len(s.ProductRecoveredSeconds) == 0 {
 			continue
 		}
-		row := siteRow{id: s.ID, at: map[string]float64{}}
+		row := matrixSite{id: s.ID, at: map[string]float64{}}
 		for p, v := range s.ProductRecoveredSeconds {
 			at := math.Inf(1)
 			if v != nil {
@@ -45,19 +50,27 @@ func recoveryMatrix(r result.Result, id string) *chart {
 		}
 		sites = append(sites, row)
 	}
+	sort.SliceStable(sites, func(i, j int) bool { return sites[i].worst > sites[j].worst })
+	return sites, slowest
+}
+
+func recoveryMatrix(r result.Result, id string) *chart {
+	sites, slowest := matrixSites(r)
 	if len(sites) == 0 {
 		return nil
 	}
 	products := sortedKeys(slowest)
 	sort.SliceStable(products, func(i, j int) bool { return slowest[products[i]] > slowest[products[j]] })
-	sort.SliceStable(sites, func(i, j int) bool { return sites[i].worst > sites[j].worst })
-	top := 0.0
-	for _, v := range slowest {
-		if !math.IsInf(v, 1) {
-			top = math.Max(top, v)
+	lo, top := math.Inf(1), 0.0
+	for _, site := range sites {
+		for _, v := range site.at {
+			if !math.IsInf(v, 1) {
+				lo, top = math.Min(lo, v), math.Max(top, v)
+			}
 		}
 	}
-	top = math.Max(top, 1)
+	lo = math.Min(lo, top)
+	heat := func(at float64) string { return heatColour(at, lo, top) }
 	const cellH = 16.0
 	f := frame{left: 110, top: 24, width: chartWidth - 110 - 20, height: float64(len(products)) * cellH}
 	desc := fmt.Sprintf("%d affected sites × %d products; the slowest product, %s, was last back %s after the fault", len(sites), len(products), products[0], recoveredWord(slowest[products[0]]))
@@ -72,7 +85,7 @@ func recoveryMatrix(r result.Result, id string) *chart {
 		s.textTip(f.left-6, y+12, "end", colour, lbl, fmt.Sprintf("%s: last site back %s after the fault", p, recoveredWord(slowest[p])))
 		for i, site := range sites {
 			at, ok := site.at[p]
-			fill := heat(at, top)
+			fill := heat(at)
 			if !ok {
 				fill = colGrid
 			}
@@ -85,12 +98,18 @@ func recoveryMatrix(r result.Result, id string) *chart {
 	}
 	ly := f.top + f.height + 16
 	s.text(f.left, ly, "start", colMuted, "← slowest site first · "+plural(len(sites), "site", "sites")+" →")
-	s.rect(f.left+f.width-250, ly-10, 14, 12, heat(0, top), "")
-	s.text(f.left+f.width-232, ly, "start", colMuted, "soon")
-	s.rect(f.left+f.width-190, ly-10, 14, 12, heat(top, top), "")
+	if w >= 60 { // few sites: name each column
+		for i, site := range sites {
+			s.text(f.left+(float64(i)+0.5)*w, f.top-6, "middle", colMuted, truncate(site.id, int(w/7)))
+		}
+	}
+	s.rect(f.left+f.width-250, ly-10, 14, 12, heat(lo), "")
+	s.text(f.left+f.width-232, ly, "start", colMuted, "first ("+Dur(lo)+")")
+	s.rect(f.left+f.width-160, ly-10, 14, 12, heat(top), "")
+	s.text(f.left+f.width-142, ly, "start", colMuted, "last ("+Dur(top)+")")
 	s.text(f.left+f.width-172, ly, "start", colMuted, "late ("+Dur(top)+")")
-	s.rect(f.left+f.width-80, ly-10, 14, 12, colBad, "")
-	s.text(f.left+f.width-62, ly, "start", colBad, "never")
+	s.rect(f.left+f.width-60, ly-10, 14, 12, colBad, "")
+	s.text(f.left+f.width-42, ly, "start", colBad, "never")
 	c := &chart{ID: id, Title: "Recovery matrix: which product of which site came back when", SVG: s.html(),
 		Head: append([]string{"site (slowest first)"}, products...)}
 	for _, site := range sites[:min(matrixSlow, len(sites))] {
@@ -104,7 +123,7 @@ func recoveryMatrix(r result.Result, id string) *chart {
 		}
 		c.Rows = append(c.Rows, row)
 	}
-	c.Caption = fmt.Sprintf("Each cell is the instant one product of one affected site came back, counted from the fault: darker is later, red never. Products are sorted slowest first, sites slowest first; the table lists the slowest %d sites.", min(matrixSlow, len(sites)))
+	c.Caption = fmt.Sprintf("Each cell is the instant one product of one affected site came back, counted from the fault: from light (the first product back) to dark (the last), red never. Products are sorted slowest first, sites slowest first; the table lists the slowest %d sites.", min(matrixSlow, len(sites)))
 	return c
 }
 
@@ -116,12 +135,16 @@ func recoveredWord(at float64) string {
 	return Dur(at)
 }
 
-// heat is a blue from light (soon) to dark (late); never is red.
-func heat(at, top float64) string {
+// heatColour is a blue from light (the first product back, at lo) to dark (the last, at top);
+// never is red.
+func heatColour(at, lo, top float64) string {
 	if math.IsInf(at, 1) {
 		return colBad
 	}
-	k := math.Max(0, math.Min(1, at/top))
+	k := 1.0
+	if top > lo {
+		k = math.Max(0, math.Min(1, (at-lo)/(top-lo)))
+	}
 	lerp := func(a, b float64) int { return int(math.Round(a + (b-a)*k)) }
 	return fmt.Sprintf("#%02x%02x%02x", lerp(0xdd, 0x0a), lerp(0xf4, 0x30), lerp(0xff, 0x69))
 }
