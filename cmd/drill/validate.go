@@ -22,8 +22,11 @@ its stack, and reports every problem at once as file:line:col: field.path: messa
 A manual step without simulate is valid for a run on a terminal but refused by an unattended
 one (no terminal, or CI): validate warns about it, and with --unattended counts it invalid.
 
-Exit codes: 0 all valid, 2 one or more invalid or unreadable. Errors go to stderr; one
-"ok" line per valid file goes to stdout.`,
+A per-site exec probe (health or fingerprint without its batch form) costs a docker exec per
+site per poll round: validate notes each one on stderr, with the count at the largest size.
+
+Exit codes: 0 all valid, 2 one or more invalid or unreadable. Errors and notes go to stderr;
+one "ok" line per valid file goes to stdout.`,
 		Example: `  drill validate atlassian-2022
   drill validate my-scenario.yaml stacks/cloudsuite/stack.yaml
   drill validate --builtin`,
@@ -53,6 +56,9 @@ Exit codes: 0 all valid, 2 one or more invalid or unreadable. Errors go to stder
 						fmt.Fprintf(st.Stderr, "warning: an unattended run (no terminal, or CI) refuses %s:\n%v\n", a, err)
 					}
 				}
+				for _, n := range probeCosts(doc) {
+					fmt.Fprintf(st.Stderr, "note: %s: %s\n", a, n)
+				}
 				fmt.Fprintf(st.Stdout, "ok  %s  %s\n", a, summary(doc))
 			}
 			if bad > 0 {
@@ -65,6 +71,15 @@ Exit codes: 0 all valid, 2 one or more invalid or unreadable. Errors go to stder
 	cmd.Flags().BoolVar(&builtin, "builtin", false, "validate every built-in scenario and stack")
 	cmd.Flags().BoolVar(&unattended, "unattended", false, "count a manual step without simulate invalid (as an unattended run does)")
 	return cmd
+}
+
+// probeCosts notes the probes of a document's stack that cost a docker exec per site per poll
+// round (at the scenario's largest size).
+func probeCosts(doc *scenarios.Document) []string {
+	if doc.Scenario != nil {
+		return doc.Scenario.Stack.ProbeCosts(doc.Scenario.MaxSites())
+	}
+	return doc.Stack.ProbeCosts(0)
 }
 
 // summary describes a valid document in one line.

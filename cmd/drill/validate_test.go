@@ -21,8 +21,14 @@ const testdata = "../../scenarios/testdata/"
 
 func TestValidate(t *testing.T) {
 	code, out, errOut := runCLI(t, "validate", testdata+"valid/full.yaml", testdata+"stacks/suite.yaml")
-	if code != 0 || errOut != "" {
+	if code != 0 {
 		t.Fatalf("valid files: exit %d, stderr %q", code, errOut)
+	}
+	// suite's tracker fingerprint is exec with no batch form: a note on stderr, nothing else.
+	notes := strings.Split(strings.TrimSpace(errOut), "\n")
+	if len(notes) != 2 || !strings.HasPrefix(notes[0], "note: "+testdata+"valid/full.yaml: products.tracker.fingerprint is exec") ||
+		!strings.Contains(notes[0], "400 sites") || !strings.HasPrefix(notes[1], "note: "+testdata+"stacks/suite.yaml: ") {
+		t.Errorf("stderr %q, want a probe-cost note per file", errOut)
 	}
 	for _, want := range []string{"ok  " + testdata + "valid/full.yaml  (Scenario full on stack suite; sizes small, medium, large)",
 		"ok  " + testdata + "stacks/suite.yaml  (Stack suite; 5 services, 2 products, 7 actions)"} {
