@@ -47,6 +47,15 @@ bench: images ## benchmarks with their figures (loader, reports, seeding, restor
 	$(GO) test -run='^$$' -bench=. -benchmem -count=1 ./scenarios ./reports ./harness/docker
 	$(GO) test -run='^$$' -bench=. -benchtime=1x -timeout 30m ./stacks/cloudsuite/
 
+.PHONY: bench-scale
+bench-scale: images build ## the 883-site incident measured at production size beside the small→large campaign that projects it; prints the figures (about 40 min)
+	rm -rf out/bench-scale
+	for size in small medium large production; do \
+		./$(BIN)/drill run atlassian-2022-batched --size $$size --progress plain --history none --out out/bench-scale/$$size || true; \
+	done
+	./$(BIN)/drill report out/bench-scale/*/result.json -r html=out/bench-scale/campaign.html
+	$(GO) run ./scripts/scalefigures out/bench-scale/*/result.json
+
 .PHONY: test-short
 test-short: ## unit tests only, no Docker needed
 	$(GO) test -short -race -count=1 ./...

@@ -155,12 +155,16 @@ func handMade(t *testing.T, cells []harness.Cell) []result.Result {
 	start := time.Date(2026, 3, 1, 2, 0, 0, 0, time.UTC)
 	var out []result.Result
 	for i, c := range cells {
-		r := load("campaign-" + c.Size + ".json")
+		fixture := "campaign-" + c.Size + ".json"
+		if c.Size == "production" {
+			fixture = "campaign-large.json" // a shape, not a figure: the merge is what is tested
+		}
+		r := load(fixture)
 		if c.Scenario.Expect != nil {
 			nc := load("negative-control.json")
 			r.Verdict, r.Reason, r.Expect, r.Expected, r.Objectives = nc.Verdict, nc.Reason, nc.Expect, nc.Expected, nc.Objectives
 		}
-		r.Run.Scenario, r.Run.ID = c.Scenario.Name, fmt.Sprintf("run%02d", i)
+		r.Run.Scenario, r.Run.Size, r.Run.ID = c.Scenario.Name, c.Size, fmt.Sprintf("run%02d", i)
 		r.Run.Started = start.Add(time.Duration(i) * time.Hour)
 		if rto := r.Metrics.RTOSeconds; rto != nil {
 			v := *rto + float64(i) // every scenario its own curve

@@ -104,7 +104,7 @@ func defs() obj {
 	wait["oneOf"] = oneProbe
 	siteSet := enum("", SitesAll, SitesAffected, SitesUnaffected)
 	choose := object("a count or a fraction of a site set", obj{
-		"count":    integer("this many sites", 1),
+		"count":    obj{"anyOf": []any{integer("this many sites", 1), obj{"type": "string", "pattern": `\{\{`, "description": "a template of the size, e.g. {{.Size.deleted}}"}}},
 		"fraction": obj{"type": "number", "exclusiveMinimum": 0, "maximum": 1, "description": "rounded up, at least one"},
 		"from":     siteSet,
 	})

@@ -1,0 +1,63 @@
+// Command scalefigures prints the figures of the scale benchmark (make bench-scale) from drill
+// results: per drill the sites affected, wall time, RTO, RPO, the achieved resolution, the poll
+// rounds' p50 and p95, and drill's own CPU share from t0 to the end of verification; then the
+// RTO the smaller sizes project at the largest drill's sites affected against what it measured.
+//
+//	go run ./scripts/scalefigures out/bench-scale/*/result.json
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"sort"
+
+	"github.com/drill-dev/drill/result"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: scalefigures RESULT.json...")
+		os.Exit(2)
+	}
+	var drills []result.Result
+	for _, p := range os.Args[1:] {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		var r result.Result
+		if err := json.Unmarshal(b, &r); err != nil {
+			fmt.Fprintf(os.Stderr, "%s: %v\n", p, err)
+			os.Exit(1)
+		}
+		drills = append(drills, r)
+	}
+	sort.Slice(drills, func(i, j int) bool { return drills[i].Metrics.SitesAffected < drills[j].Metrics.SitesAffected })
+	fmt.Printf("%-11s %6s %8s %-13s %8s %8s %8s %9s %9s %7s\n", "size", "sites", "affected", "verdict", "wall", "rto", "rpo", "poll gap", "round p95", "cpu")
+	for _, r := range drills {
+		m, p := r.Metrics, r.Probes
+		fmt.Printf("%-11s %6d %8d %-13s %7.0fs %8s %8s %8.2fs %8.2fs %6.1f%%\n", r.Run.Size, m.SitesTotal, m.SitesAffected, r.Verdict,
+			r.Run.WallSeconds, secs(m.RTOSeconds), secs(m.RPOSeconds), m.Resolution.PollGapSeconds, p.RoundP95Seconds, 100*p.CPUShare)
+	}
+	if len(drills) < 3 {
+		return
+	}
+	last := drills[len(drills)-1]
+	smaller, err := result.NewCampaign(drills[:len(drills)-1], result.Projection{SitesAffected: last.Metrics.SitesAffected})
+	if err != nil || smaller.ProjectedRTOSeconds == nil || last.Metrics.RTOSeconds == nil {
+		fmt.Println("no projection against a measurement: a fit of the smaller sizes or the largest drill's RTO is missing")
+		return
+	}
+	proj, meas := *smaller.ProjectedRTOSeconds, *last.Metrics.RTOSeconds
+	fmt.Printf("\nat %d sites affected: projected %.0fs from %d smaller sizes (R² %.3f), measured %.0fs at %s: error %+.0f%%\n",
+		last.Metrics.SitesAffected, proj, len(drills)-1, smaller.Fit.R2, meas, last.Run.Size, 100*(proj-meas)/meas)
+}
+
+func secs(v *float64) string {
+	if v == nil {
+		return "null"
+	}
+	return fmt.Sprintf("%.1fs", *v)
+}
