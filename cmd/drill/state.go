@@ -28,7 +28,9 @@ type state struct {
 // osState is the state of a real process.
 func osState() *state {
 	sig := make(chan os.Signal, 2)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	// SIGHUP too: a closed terminal (a dropped ssh session during a game day's long wait for an
+	// answer) stops the drill and tears down like Ctrl-C, instead of leaving the stack behind.
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	fi, err := os.Stdout.Stat()
 	tty := err == nil && fi.Mode()&os.ModeCharDevice != 0
 	in, err := os.Stdin.Stat()
