@@ -3,7 +3,6 @@ package harness
 import (
 	"context"
 	"fmt"
-	"math"
 	"sort"
 	"sync"
 	"time"
@@ -145,12 +144,8 @@ func (c *canaries) stopAndWait() {
 	c.wg.Wait()
 }
 
-// ackedCount is the number of acknowledged canaries with seq ≥ 1 of one site and product. A
-// product without a canary has nothing to acknowledge and is never short: math.MaxInt.
+// ackedCount is the number of acknowledged canaries with seq ≥ 1 of one site and product.
 func (c *canaries) ackedCount(k Key) int {
-	if !c.d.hasCanary(k.Product) {
-		return math.MaxInt
-	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	n := 0

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -15,6 +16,11 @@ import (
 // probePool bounds the per-site probe requests in flight at once, over every product: the
 // verifier spreads (site, product) pairs over it instead of checking a site's products in a row.
 const probePool = 16
+
+// batchSites is the most sites one batch request carries: a product's sites are sent in chunks
+// of this many, each bounded by the probe timeout on its own (a checksum of 1,000 sites' data in
+// one request can outlast any sane timeout).
+const batchSites = 100
 
 // answer is one site's answer from one product: when the check that produced it began, the
 // value it returned (a fingerprint's checksum) and nil or the reason it did not pass.
@@ -86,22 +92,36 @@ func (d *drill) perSite(ctx context.Context, p scenarios.Probe, service string, 
 // batch sends the list of sites to a batch probe once and reads the answer per site. The
 // contract, per transport: http POSTs {"sites": [...]} and reads {"results": {"SITE": "..."}}.
 func (d *drill) batch(ctx context.Context, p *scenarios.Probe, service string, sites []string, timeout time.Duration, read func(string) (string, error)) map[string]answer {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	at := d.clock.Now()
-	results, err := d.batchCall(ctx, p, service, sites)
 	out := make(map[string]answer, len(sites))
-	for _, s := range sites {
-		a := answer{At: at, Err: err}
-		if err == nil {
-			if v, ok := results[s]; ok {
-				a.Value, a.Err = read(v)
-			} else {
-				a.Err = errNoAnswer
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for chunk := range slices.Chunk(sites, batchSites) {
+		wg.Go(func() {
+			select { // a chunk is one request in flight on the probe pool
+			case d.pool <- struct{}{}:
+				defer func() { <-d.pool }()
+			case <-ctx.Done():
 			}
-		}
-		out[s] = a
+			cctx, cancel := context.WithTimeout(ctx, timeout)
+			defer cancel()
+			at := d.clock.Now()
+			results, err := d.batchCall(cctx, p, service, chunk)
+			mu.Lock()
+			defer mu.Unlock()
+			for _, s := range chunk {
+				a := answer{At: at, Err: err}
+				if err == nil {
+					if v, ok := results[s]; ok {
+						a.Value, a.Err = read(v)
+					} else {
+						a.Err = errNoAnswer
+					}
+				}
+				out[s] = a
+			}
+		})
 	}
+	wg.Wait()
 	return out
 }
 

@@ -53,16 +53,6 @@ func (m *measurement) runbookDone(at time.Duration) {
 	m.mu.Unlock()
 }
 
-func (m *measurement) sameAsBaseline(site string, fps map[string]string) bool {
-	base := m.baseFP[site]
-	for p, fp := range base {
-		if fps[p] != fp {
-			return false
-		}
-	}
-	return true
-}
-
 // mismatches lists the products whose fingerprint differs from the baseline.
 func (m *measurement) mismatches(site string, fps map[string]string) []string {
 	var out []string
@@ -126,8 +116,8 @@ func (d *drill) baseline(ctx context.Context, m *measurement) error {
 	for {
 		short := 0
 		for _, s := range d.sites {
-			for p := range d.stack.Products {
-				if m.canaries.ackedCount(Key{s, p}) < baselineIntervals {
+			for _, p := range d.products {
+				if d.hasCanary(p) && m.canaries.ackedCount(Key{s, p}) < baselineIntervals {
 					short++
 				}
 			}
