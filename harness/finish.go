@@ -52,6 +52,7 @@ func (d *drill) finish(ctx context.Context, res *result.Result, m *measurement, 
 
 // measureWhatExists fills canary load for a drill that ended early; no metric is claimed.
 func (d *drill) measureWhatExists(res *result.Result, m *measurement) {
+	d.addRunbook(&res.Metrics)
 	if m.canaries == nil {
 		return
 	}
@@ -63,6 +64,7 @@ func (d *drill) measureWhatExists(res *result.Result, m *measurement) {
 func (d *drill) score(res *result.Result, m *measurement) {
 	obs := d.observations(m)
 	metrics, sites, problems := Measure(obs)
+	d.addRunbook(&metrics)
 	res.Metrics, res.Sites = metrics, sites
 	res.Canaries = d.canaryLoad(m)
 	res.Probes = m.probes

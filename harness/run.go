@@ -82,7 +82,6 @@ func Run(ctx context.Context, sc *scenarios.Scenario, sizeName string, rt Runtim
 	err = d.safely("phases", func() error { return d.phases(pctx, res, m) })
 	if ferr := d.safely("measure", func() error {
 		d.finish(ctx, res, m, err)
-		d.scoreRunbook(res, m, err == nil && ctx.Err() == nil)
 		return nil
 	}); ferr != nil {
 		_ = d.safely("stop canaries", func() error { m.stopCanaries(); return nil })

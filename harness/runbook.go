@@ -1,10 +1,8 @@
 package harness
 
 import (
-	"fmt"
 	"maps"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/drill-dev/drill/result"
@@ -80,54 +78,25 @@ func (b *runbookBook) runbook() *result.Runbook {
 	return rb
 }
 
-// scoreRunbook adds the runbook's human and automated time and the manual steps' milestones
-// to a result that finish has scored, evaluates the objectives again with them and, when the
-// objectives decide the verdict (pass, or fail by a breach), decides it again.
-//
-// finish scores before these measurements are in the metrics, so it sees human-time,
-// automated-time and manual milestones as not measured; this pass is the one that counts.
-func (d *drill) scoreRunbook(res *result.Result, m *measurement, scored bool) {
-	res.Metrics.Runbook = d.book.runbook()
+// addRunbook adds the runbook's human and automated time and the manual steps' milestones to
+// the metrics, before they are scored.
+func (d *drill) addRunbook(metrics *result.Metrics) {
+	metrics.Runbook = d.book.runbook()
 	d.book.mu.Lock()
 	ms := maps.Clone(d.book.milestones)
 	d.book.mu.Unlock()
 	for _, st := range d.sc.ManualSteps() {
 		name := st.Manual.Milestone
-		if name == "" || res.Metrics.Runbook == nil {
+		if name == "" || metrics.Runbook == nil {
 			continue
 		}
-		if res.Metrics.Milestones == nil {
-			res.Metrics.Milestones = map[string]*float64{}
+		if metrics.Milestones == nil {
+			metrics.Milestones = map[string]*float64{}
 		}
 		if v, ok := ms[name]; ok {
-			res.Metrics.Milestones[name] = &v
+			metrics.Milestones[name] = &v
 		} else {
-			res.Metrics.Milestones[name] = nil
-		}
-	}
-	tg := d.sc.Targets.For(d.size.Name)
-	if !scored || (len(ms) == 0 && tg.HumanTime == nil && tg.AutomatedTime == nil && len(d.sc.ManualSteps()) == 0) {
-		return
-	}
-	res.Objectives = result.Evaluate(res.Metrics, res.Targets)
-	res.Findings = result.Findings(*res)
-	if res.Verdict != result.Pass && (res.Verdict != result.Fail || m.recoverErr != nil) {
-		return // inconclusive, or a failed runbook: the objectives do not decide it
-	}
-	breaches := result.Breaches(res.Objectives)
-	if len(breaches) > 0 {
-		res.Verdict = result.Fail
-		res.Reason = fmt.Sprintf("%d of %d objectives breached: %s", len(breaches), len(res.Objectives), strings.Join(breaches, ", "))
-	} else {
-		res.Verdict = result.Pass
-		res.Reason = fmt.Sprintf("all %d objectives met", len(res.Objectives))
-	}
-	if res.Expect != nil {
-		res.Expected = result.Caught(res.Expect, res.Verdict, res.Objectives)
-		if res.Expected {
-			res.Reason = "negative control caught what it declares: " + res.Reason
-		} else {
-			res.Reason = fmt.Sprintf("negative control did not catch what it declares (verdict %s, breaches %v): %s", res.Expect.Verdict, res.Expect.Breaches, res.Reason)
+			metrics.Milestones[name] = nil
 		}
 	}
 }

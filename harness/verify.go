@@ -82,9 +82,14 @@ func (v *verifier) run(ctx context.Context) {
 	defer close(v.done)
 	var wg sync.WaitGroup
 	for range fingerprintWorkers {
-		wg.Go(func() { v.prove(ctx) })
+		wg.Go(func() { _ = v.d.safely("fingerprint proofs", func() error { v.prove(ctx); return nil }) })
 	}
 	defer wg.Wait()
+	_ = v.d.safely("verification polls", func() error { v.poll(ctx); return nil })
+}
+
+// poll runs the rounds until ctx ends.
+func (v *verifier) poll(ctx context.Context) {
 	interval := v.d.sc.Intervals.Probe
 	next := v.d.clock.Now()
 	for {
