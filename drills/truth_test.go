@@ -66,36 +66,36 @@ var _ = Describe("ground truth", Label("scenario:truth", "size:small", "docker")
 		Expect(*res.Metrics.RPOSeconds).To(BeNumerically("~", window, canaryInterval))
 	}, GracePeriod(3*time.Minute))
 
-	It("does not call a corrupted site with green health recovered", func(ctx SpecContext) {
-		firstShardOnly()
-		res := drills.Run(ctx, "testdata/truth-corrupt.yaml", "small", drills.Unreported())
-		Expect(res.Verdict).To(Equal(result.Fail), "reason: %s", res.Reason)
-		Expect(res.Metrics.SitesAffected).To(Equal(1))
-		Expect(res.Metrics.SitesRecovered).To(Equal(0))
-		Expect(res.Metrics.RTOSeconds).To(BeNil())
-		Expect(res.Metrics.IntegrityMismatches).To(Equal(1))
-	}, GracePeriod(3*time.Minute))
-
-	It("recovers a repaired site no earlier than its repair, and not one the runbook broke again", func(ctx SpecContext) {
+	It("recovers a repaired site no earlier than its repair, and neither one never repaired nor one the runbook broke again", func(ctx SpecContext) {
 		firstShardOnly()
 		res := drills.Run(ctx, "testdata/truth-repair-redelete.yaml", "small", drills.Unreported())
 		again := instance(res, "delete one again")
-		rows := affected(res)
-		Expect(rows).To(HaveLen(2))
-		Expect(rows[again.Site].RTOSeconds).To(BeNil(), "deleted by the runbook's last step")
-		for id, row := range rows {
-			if id == again.Site {
-				continue
+		repaired := map[string]float64{}
+		for _, e := range res.Timeline {
+			if e.Kind == "instance" && e.Name == "repair" {
+				repaired[e.Site] = e.End
 			}
-			var repaired float64
-			for _, e := range res.Timeline {
-				if e.Kind == "instance" && e.Name == "repair" && e.Site == id {
-					repaired = e.End
-				}
-			}
-			Expect(row.RecoveredSeconds).NotTo(BeNil(), "site %s was repaired", id)
-			Expect(*row.RecoveredSeconds).To(BeNumerically(">=", repaired))
 		}
+		rows := affected(res)
+		Expect(rows).To(HaveLen(3))
+		Expect(repaired).To(HaveLen(2))
+		Expect(rows[again.Site].RTOSeconds).To(BeNil(), "deleted by the runbook's last step")
+		left := 0
+		for id, row := range rows {
+			end, ok := repaired[id]
+			switch {
+			case id == again.Site:
+			case !ok: // corrupted with health green, never repaired
+				Expect(row.RTOSeconds).To(BeNil(), "site %s was never repaired", id)
+				Expect(row.IntegrityMismatches).To(ContainElement("tracker"))
+			default:
+				left++
+				Expect(row.RecoveredSeconds).NotTo(BeNil(), "site %s was repaired", id)
+				Expect(*row.RecoveredSeconds).To(BeNumerically(">=", end))
+			}
+		}
+		Expect(left).To(BeNumerically(">=", 1))
+		Expect(res.Metrics.RTOSeconds).To(BeNil())
 		Expect(res.Verdict).To(Equal(result.Fail), "reason: %s", res.Reason)
 	}, GracePeriod(3*time.Minute))
 
