@@ -229,19 +229,18 @@ func infra(err error) error { return &infraError{err} }
 // start of the fault instance that named it and its first failed poll; t0 when neither is known.
 func (d *drill) hitWall(site string) time.Time {
 	d.mu.Lock()
-	h, named := d.named[site]
-	if !named {
-		h = d.t0
-	}
+	namedAt, named := d.named[site]
 	ver, t0 := d.ver, d.t0
 	d.mu.Unlock()
+	var ss []Sample
 	if ver != nil {
 		ver.mu.Lock()
-		f, ok := firstFailure(ver.samples[site], t0)
+		ss = slices.Clone(ver.samples[site])
 		ver.mu.Unlock()
-		if ok && (!named || f.At < h) {
-			h = f.At
-		}
+	}
+	h, ok := hit(namedAt, named, ss, t0)
+	if !ok {
+		h = t0
 	}
 	return d.clock.Wall(h)
 }

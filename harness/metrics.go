@@ -232,11 +232,18 @@ func productsUp(o Observations, s string) map[string]*float64 {
 // hitInstant is h(s): the earlier of the naming fault instance's start and the first failed
 // probe after t0.
 func hitInstant(o Observations, s string) time.Duration {
-	h, named := o.Named[s]
-	if f, ok := firstFailure(o.Samples[s], o.T0); ok && (!named || f.At < h) {
-		h = f.At
-	}
+	at, named := o.Named[s]
+	h, _ := hit(at, named, o.Samples[s], o.T0)
 	return h
+}
+
+// hit is h(s) from the start of the naming fault instance (when named) and the site's polls:
+// the earlier of that start and its first failed poll after t0; ok false when neither exists.
+func hit(namedAt time.Duration, named bool, ss []Sample, t0 time.Duration) (time.Duration, bool) {
+	if f, ok := firstFailure(ss, t0); ok && (!named || f.At < namedAt) {
+		return f.At, true
+	}
+	return namedAt, named
 }
 
 // firstFailure is the first poll after t0 in which a probe saw the site fail.
