@@ -21,7 +21,7 @@ if ! docker image inspect "$rootfs_image" >/dev/null 2>&1; then
 	need_mmdebstrap
 	if [ ! -s "$build/rootfs.tar" ]; then
 		log "making the Debian rootfs with mmdebstrap (about 2 min)"
-		mmdebstrap --quiet --variant=apt --include=mariadb-server,mariadb-backup,mariadb-client,bash,util-linux,procps \
+		mmdebstrap --quiet --format=tar --variant=apt --include=mariadb-server,mariadb-backup,mariadb-client,bash,util-linux,procps \
 			--customize-hook='rm -rf "$1"/var/cache/apt/archives/*.deb "$1"/var/lib/apt/lists/*' \
 			bookworm "$build/rootfs.tar.partial"
 		mv "$build/rootfs.tar.partial" "$build/rootfs.tar"
