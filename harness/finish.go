@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/drill-dev/drill/result"
@@ -19,7 +20,7 @@ func (d *drill) finish(ctx context.Context, res *result.Result, m *measurement, 
 	res.Run.Repro.HostOS = runtime.GOOS + "/" + runtime.GOARCH
 	res.Run.Repro.Command = d.cfg.command
 	res.Run.Repro.ScenarioHash = sha(d.sc.Source)
-	res.Run.Repro.StackHash = sha(d.stack.Source)
+	res.Run.Repro.StackHash = sha(append(slices.Clip(d.stack.Source), d.stack.ComposeSource...)) // with its compose file, if any
 	res.Run.ProjectTo = d.sc.ProjectTo
 	if pr := d.sc.Targets.For(d.size.Name).ProjectedRTO; pr != nil {
 		v := pr.Seconds()

@@ -78,7 +78,7 @@ type Run struct {
 type Repro struct {
 	DrillVersion  string            `json:"drill_version"`
 	ScenarioHash  string            `json:"scenario_sha256"`
-	StackHash     string            `json:"stack_sha256"`
+	StackHash     string            `json:"stack_sha256"`     // of the stack file, followed by its compose file when it has one
 	Images        map[string]string `json:"images,omitempty"` // image reference -> image ID
 	DockerVersion string            `json:"docker_version,omitempty"`
 	HostCores     int               `json:"host_cores"`

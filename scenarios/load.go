@@ -153,7 +153,7 @@ func load(src *source, o *options) (*Document, error) {
 	doc := &Document{Kind: kind}
 	switch kind {
 	case "Stack":
-		doc.Stack = decodeStack(w, root, src)
+		doc.Stack = decodeStack(w, root, src, o)
 		if doc.Stack != nil {
 			doc.Stack.File = src.name
 		}

@@ -226,9 +226,10 @@ func stackSchema() obj {
 			"port":   integer("", 1), "user": scalar, "password": scalar, "database": scalar,
 		}, "port", "user"),
 		"ready": ready,
-	}, "image")
+	})
 	for k, v := range (obj{
-		"services": obj{"type": "object", "minProperties": 1, "additionalProperties": service},
+		"compose":  str("a compose file whose services become the stack's, relative to this file; services then override or add"),
+		"services": obj{"type": "object", "additionalProperties": service},
 		"tenants": object("how sites are created and listed", obj{
 			"seed": ref("step"), "list": withDesc(ref("probe"), "the site IDs in order: http a JSON array, sql the first column, exec a JSON array or one per line"),
 		}, "seed", "list"),
@@ -248,7 +249,11 @@ func stackSchema() obj {
 	}) {
 		p[k] = v
 	}
-	o := object("a drill stack: the system under test", p, "apiVersion", "kind", "name", "services", "tenants")
+	o := object("a drill stack: the system under test", p, "apiVersion", "kind", "name", "tenants")
+	// Without a compose file there are services, each with an image.
+	o["anyOf"] = []any{obj{"required": []string{"compose"}}, obj{"required": []string{"services"}, "properties": obj{
+		"services": obj{"minProperties": 1, "additionalProperties": obj{"required": []string{"image"}}},
+	}}}
 	o["$id"] = StackSchemaID
 	o["title"] = "drill Stack"
 	return o

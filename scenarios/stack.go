@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"maps"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -26,22 +27,32 @@ const (
 // APIVersion is the only apiVersion drill reads.
 const APIVersion = "drill/v1"
 
-var stackKeys = []string{"apiVersion", "kind", "name", "description", "services", "tenants", "protect", "products", "links", "actions"}
+var stackKeys = []string{"apiVersion", "kind", "name", "description", "compose", "services", "tenants", "protect", "products", "links", "actions"}
 
 // decodeStack decodes a Stack document. The returned stack is nil only when the document is
 // too broken to describe one.
-func decodeStack(w *walker, root *yaml.Node, src *source) *Stack {
+func decodeStack(w *walker, root *yaml.Node, src *source, o *options) *Stack {
 	f, ok := w.mapping(root, "", stackKeys...)
 	if !ok {
 		return nil
 	}
-	w.require(f, "apiVersion", "kind", "name", "services", "tenants")
+	w.require(f, "apiVersion", "kind", "name", "tenants")
+	if !f.has("compose") {
+		w.require(f, "services")
+	}
 	st := &Stack{Pos: w.pos(f.node), Source: src.data, Dir: src.dir}
 	header(w, f, &st.Name, &st.Description)
 	d := &decoder{walker: w, known: true, services: map[string]*Service{}, volumes: map[string]bool{},
 		actions: map[string]*Action{}, calls: map[string][]string{}}
-	if v, p := f.get("services"); v != nil {
-		d.servicesOf(v, p, st, src)
+	var base composed
+	if v, p := f.get("compose"); v != nil {
+		base = d.composeServices(v, p, st, src, o)
+		if base.services == nil {
+			d.known = false // the services are unknown: references to them are not checked
+		}
+	}
+	if v, p := f.get("services"); v != nil || f.has("compose") {
+		d.servicesOf(v, p, st, src, base)
 	}
 	if v, p := f.get("actions"); v != nil {
 		d.actionsOf(v, p, st)
@@ -79,27 +90,47 @@ func header(w *walker, f fields, name, desc *string) {
 	}
 }
 
-func (d *decoder) servicesOf(n *yaml.Node, path string, st *Stack, src *source) {
-	es, ok := d.entries(n, path)
-	if !ok {
-		return
-	}
-	if len(es) == 0 {
-		d.errorf(d.derefQuiet(n), path, "want at least one service")
+// servicesOf decodes the services of a stack. base holds the services of its compose file
+// (none without one): an entry of the same name overrides its keys, a new name adds a service.
+func (d *decoder) servicesOf(n *yaml.Node, path string, st *Stack, src *source, compose composed) {
+	base := compose.services
+	var es []entry
+	if n != nil {
+		var ok bool
+		if es, ok = d.entries(n, path); !ok {
+			return
+		}
+		if len(es) == 0 && base == nil && d.known {
+			d.errorf(d.derefQuiet(n), path, "want at least one service")
+		}
 	}
 	st.Services = map[string]*Service{}
+	for name, s := range base {
+		st.Services[name] = s
+	}
 	later := map[string]fields{}
 	for _, e := range es {
 		if !nameRE.MatchString(e.key) {
 			d.errorf(e.kn, e.path, "bad service name %q (want lower-case letters, digits and dashes)", e.key)
 		}
-		s := d.serviceDef(e, src, later)
-		if s != nil {
+		if s := d.serviceDef(e, src, later, base[e.key]); s != nil {
 			st.Services[e.key] = s
-			d.services[e.key] = s
-			for v := range s.Volumes {
-				d.volumes[v] = true
+		}
+	}
+	for _, name := range sortedKeys(st.Services) {
+		s := st.Services[name]
+		if s.Image == "" && base[name] != nil && (later[name].node == nil || !later[name].has("image")) {
+			d.errs = append(d.errs, &Error{Pos: s.Pos, Path: "services." + name,
+				Msg: "compose service has no image: drill runs an image by name (and builds it from build: when absent); give image in the compose file or in the stack's services"})
+		}
+		for _, k := range sortedKeys(compose.unset[name]) {
+			if _, given := s.Env[k]; !given {
+				d.errs = append(d.errs, compose.unset[name][k])
 			}
+		}
+		d.services[name] = s
+		for v := range s.Volumes {
+			d.volumes[v] = true
 		}
 	}
 	// Readiness and depends-on need every service's name and ports.
@@ -126,15 +157,21 @@ func (d *decoder) servicesOf(n *yaml.Node, path string, st *Stack, src *source) 
 
 var serviceKeys = []string{"image", "build", "command", "env", "ports", "volumes", "depends-on", "sql", "ready"}
 
-// serviceDef decodes a service except its readiness probe and dependencies.
-func (d *decoder) serviceDef(e entry, src *source, later map[string]fields) *Service {
+// serviceDef decodes a service except its readiness probe and dependencies. Over a compose
+// service (base not nil) the keys given replace the compose service's, except env and volumes,
+// whose entries are merged over its own.
+func (d *decoder) serviceDef(e entry, src *source, later map[string]fields, base *Service) *Service {
 	f, ok := d.mapping(e.val, e.path, serviceKeys...)
 	if !ok {
-		return nil
+		return base
 	}
 	later[e.key] = f
-	d.require(f, "image")
 	s := &Service{Pos: d.pos(e.kn), Name: e.key}
+	if base != nil {
+		s = base.clone()
+	} else if d.known { // unknown: its compose file could not be read, and may have given it
+		d.require(f, "image")
+	}
 	if v, p := f.get("image"); v != nil {
 		s.Image = d.str(v, p)
 	}
@@ -148,18 +185,39 @@ func (d *decoder) serviceDef(e entry, src *source, later map[string]fields) *Ser
 		s.Command = d.strList(v, p, nil)
 	}
 	if v, p := f.get("env"); v != nil {
-		s.Env = d.env(v, p)
+		s.Env = merged(s.Env, d.env(v, p))
 	}
 	if v, p := f.get("ports"); v != nil {
 		s.Ports = d.ports(v, p)
 	}
 	if v, p := f.get("volumes"); v != nil {
-		s.Volumes = d.volumeMounts(v, p, false)
+		s.Volumes = merged(s.Volumes, d.volumeMounts(v, p, false))
 	}
 	if v, p := f.get("sql"); v != nil {
 		s.SQL = d.sqlConn(v, p, s)
 	}
 	return s
+}
+
+// clone copies a service deeply enough for its fields to be replaced or merged.
+func (s *Service) clone() *Service {
+	c := *s
+	c.Command = slices.Clone(s.Command)
+	c.Env = maps.Clone(s.Env)
+	c.Ports = slices.Clone(s.Ports)
+	c.Volumes = maps.Clone(s.Volumes)
+	c.DependsOn = slices.Clone(s.DependsOn)
+	return &c
+}
+
+// merged returns over's entries merged over base's (base is not changed).
+func merged[V any](base, over map[string]V) map[string]V {
+	if len(base) == 0 {
+		return over
+	}
+	out := maps.Clone(base)
+	maps.Copy(out, over)
+	return out
 }
 
 // env decodes environment entries: a string, or {value, secret}.

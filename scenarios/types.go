@@ -19,8 +19,12 @@ type Stack struct {
 	// Dir is the directory of the stack file (for build contexts); empty for built-ins.
 	Dir string
 	// Source is the file's bytes, for its hash in the result.
-	Source   []byte
-	Services map[string]*Service
+	Source []byte
+	// Compose is the compose file the services come from, as File names it ("" when none),
+	// and ComposeSource its bytes (hashed with Source).
+	Compose       string
+	ComposeSource []byte
+	Services      map[string]*Service
 	// Order is the services in a dependency order (dependencies first), names sorted within a level.
 	Order    []string
 	Tenants  Tenants

@@ -1,0 +1,407 @@
+package scenarios
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/compose-spec/compose-go/v2/loader"
+	"github.com/compose-spec/compose-go/v2/template"
+	"github.com/compose-spec/compose-go/v2/types"
+	"gopkg.in/yaml.v3"
+)
+
+// Docker's healthcheck defaults, for the readiness timeout of a compose healthcheck.
+const (
+	dockerHealthInterval = 30 * time.Second
+	dockerHealthTimeout  = 30 * time.Second
+	dockerHealthRetries  = 3
+)
+
+// composed is what a compose file gives a stack: its services in drill's terms, and the
+// environment variables each service lists without a value, which the stack's own services
+// must give (else the error is reported).
+type composed struct {
+	services map[string]*Service
+	unset    map[string]map[string]*Error // service -> variable -> its error
+}
+
+// composeServices reads the compose file a stack names (compose: PATH, relative to the stack
+// file; in the catalogue for a built-in) with the reference compose loader and returns its
+// services. Every problem is recorded at the compose file's positions; services is nil when
+// there is nothing to use.
+func (d *decoder) composeServices(n *yaml.Node, p string, st *Stack, src *source, o *options) composed {
+	ref := d.str(n, p)
+	if ref == "" {
+		return composed{}
+	}
+	file := src.resolve(ref)
+	var cs *source
+	var err error
+	if src.builtin {
+		cs, err = readBuiltin(o.catalog, file)
+	} else {
+		cs, err = readFile(file)
+	}
+	if err != nil {
+		d.errorf(d.derefQuiet(n), p, "compose file %s", trimFileError(err))
+		return composed{}
+	}
+	st.Compose, st.ComposeSource = cs.name, cs.data
+	root, err := parseSource(cs)
+	if err != nil {
+		var es Errors
+		if errors.As(err, &es) {
+			d.errs = append(d.errs, es...)
+		}
+		return composed{}
+	}
+	c := &composeWalk{walker: &walker{file: cs.name, env: d.walker.env}, lookup: d.walker.env,
+		missing: map[string]bool{}, seen: map[*yaml.Node]bool{}}
+	defer func() { d.errs = append(d.errs, c.errs...) }()
+	c.check(root)
+	if c.broken {
+		return composed{}
+	}
+	proj, err := c.load(root, cs)
+	if err != nil {
+		c.loaderError(root, err)
+		return composed{}
+	}
+	return c.services(root, proj, contextBase(src, cs, ref))
+}
+
+// contextBase is what a relative build context is joined to: the compose file's directory on
+// disk, or for a built-in its directory relative to the stack file's.
+func contextBase(src, cs *source, ref string) string {
+	if src.builtin {
+		return path.Dir(ref)
+	}
+	return cs.dir
+}
+
+// load runs the compose loader on the checked tree: no include, no extends (both refused
+// above), no paths resolved against the machine, interpolation as composeSubstitute says, and
+// no environment but drill's for it (no .env file).
+func (c *composeWalk) load(root *yaml.Node, cs *source) (*types.Project, error) {
+	var m map[string]any
+	if err := root.Decode(&m); err != nil {
+		return nil, err
+	}
+	// Both are ignored: drill names its own resources per run, and version is obsolete (the
+	// loader would log a warning for it).
+	delete(m, "version")
+	delete(m, "name")
+	lookup := func(k string) (string, bool) {
+		if c.missing[k] {
+			return "", true // reported at its position already
+		}
+		return c.lookup(k)
+	}
+	dir := cs.dir
+	if dir == "" {
+		dir = "."
+	}
+	return loader.LoadWithContext(context.Background(), types.ConfigDetails{
+		WorkingDir:  dir,
+		ConfigFiles: []types.ConfigFile{{Filename: cs.name, Config: m}},
+		Environment: types.Mapping{},
+	}, func(o *loader.Options) {
+		o.SetProjectName("drill", true)
+		o.ResolvePaths = false
+		o.SkipInclude = true
+		o.SkipExtends = true
+		o.SkipConsistencyCheck = true // its checks stop at the first problem: services checks them
+		o.Interpolate.LookupValue = lookup
+		o.Interpolate.Substitute = func(s string, m template.Mapping) (string, error) { return composeSubstitute(s, m) }
+	})
+}
+
+// lineRE finds the line a YAML decoding error names ("line 8: mapping key ...").
+var lineRE = regexp.MustCompile(`\bline (\d+):`)
+
+// composePathRE finds the first model path a loader message names ("services.db.ports").
+var composePathRE = regexp.MustCompile(`\b(services|volumes)((\.|\[)[A-Za-z0-9_.\-\[\]]+)?`)
+
+// loaderError records an error of the compose loader, on one line, at the place its message
+// names: a model path ("services.db.ports"), else a line, else the value it quotes last ("invalid
+// containerPort: abc"), else the file's start.
+func (c *composeWalk) loaderError(root *yaml.Node, err error) {
+	msg := strings.Join(strings.Fields(strings.TrimPrefix(err.Error(), "validating "+c.walker.file+": ")), " ")
+	at := root
+	if m := composePathRE.FindString(msg); m != "" {
+		segs := strings.FieldsFunc(strings.ReplaceAll(m, "]", ""), func(r rune) bool { return r == '.' || r == '[' })
+		at = locate(root, false, segs...)
+	} else if l := lineRE.FindStringSubmatch(msg); l != nil {
+		line, _ := strconv.Atoi(l[1])
+		at = &yaml.Node{Line: line}
+	} else if i := strings.LastIndex(msg, ": "); i >= 0 {
+		if n := findScalar(root, strings.Trim(msg[i+2:], `"'`)); n != nil {
+			at = n
+		}
+	}
+	c.errorf(at, "", "compose: %s", msg)
+}
+
+// findScalar returns the first scalar of the tree, in file order, whose value is v.
+func findScalar(n *yaml.Node, v string) *yaml.Node {
+	if n == nil || n.Kind == yaml.AliasNode || v == "" {
+		return nil
+	}
+	if n.Kind == yaml.ScalarNode && n.Value == v {
+		return n
+	}
+	for _, x := range n.Content {
+		if f := findScalar(x, v); f != nil {
+			return f
+		}
+	}
+	return nil
+}
+
+// services maps the loaded project's services onto drill's.
+func (c *composeWalk) services(root *yaml.Node, p *types.Project, base string) composed {
+	out := composed{services: map[string]*Service{}, unset: map[string]map[string]*Error{}}
+	for _, name := range sortedKeys(p.Services) {
+		s := p.Services[name]
+		m := composeService{c: c, root: root, name: name, path: "services." + name}
+		kn := m.at(true)
+		if !nameRE.MatchString(name) {
+			c.errorf(kn, m.path, "bad service name %q (want lower-case letters, digits and dashes)", name)
+		}
+		svc := &Service{Pos: c.pos(kn), Name: name, Image: s.Image, Command: slices.Clone([]string(s.Command))}
+		svc.Build = m.build(s.Build, base)
+		svc.Env, out.unset[name] = m.env(s.Environment)
+		svc.Ports = m.ports(s.Ports)
+		svc.Volumes = m.mounts(s.Volumes, p.Volumes)
+		svc.DependsOn = m.depends(s.DependsOn, p.Services)
+		svc.Ready = m.health(s.HealthCheck)
+		out.services[name] = svc
+	}
+	return out
+}
+
+// composeService maps one compose service, reporting at its nodes.
+type composeService struct {
+	c    *composeWalk
+	root *yaml.Node
+	name string
+	path string
+}
+
+// at returns the node of the service at a sub-path (the key's node when key is true).
+func (m composeService) at(key bool, segs ...string) *yaml.Node {
+	return locate(m.root, key, append([]string{"services", m.name}, segs...)...)
+}
+
+// item returns the i-th element of list key when the loader kept the list's length, else the
+// key's value.
+func (m composeService) item(key string, i, n int) *yaml.Node {
+	l := m.c.derefQuiet(m.at(false, key))
+	if l != nil && l.Kind == yaml.SequenceNode && len(l.Content) == n && i < n {
+		return l.Content[i]
+	}
+	return l
+}
+
+// member returns the element of a list or mapping under key that names name ("NAME",
+// "NAME=value" or the key NAME), else the key's value.
+func (m composeService) member(key, name string) *yaml.Node {
+	l := m.c.derefQuiet(m.at(false, key))
+	if l != nil && l.Kind == yaml.SequenceNode {
+		for _, x := range l.Content {
+			if x.Value == name || strings.HasPrefix(x.Value, name+"=") {
+				return x
+			}
+		}
+		return l
+	}
+	return m.at(false, key, name)
+}
+
+func (m composeService) errorf(n *yaml.Node, sub, format string, args ...any) {
+	m.c.errorf(n, join(m.path, sub), format, args...)
+}
+
+func (m composeService) build(b *types.BuildConfig, base string) string {
+	if b == nil {
+		return ""
+	}
+	n := m.at(false, "build")
+	if b.Dockerfile != "" && b.Dockerfile != "Dockerfile" {
+		m.errorf(m.at(false, "build", "dockerfile"), "build.dockerfile", "dockerfile %q is not supported (drill builds the context's Dockerfile)", b.Dockerfile)
+	}
+	ctx := b.Context
+	if strings.Contains(ctx, "://") || strings.HasPrefix(ctx, "git@") {
+		m.errorf(n, "build", "remote build context %q is not supported (drill builds a local directory, offline)", ctx)
+		return ""
+	}
+	if ctx == "" || filepath.IsAbs(ctx) || base == "" {
+		return ctx
+	}
+	if strings.HasPrefix(base, "/") {
+		return filepath.Join(base, ctx)
+	}
+	return path.Join(base, ctx)
+}
+
+// env maps the environment; a variable listed without a value is not set, and returned with
+// the error that reports it unless the stack's services give it.
+func (m composeService) env(e types.MappingWithEquals) (map[string]EnvValue, map[string]*Error) {
+	if len(e) == 0 {
+		return nil, nil
+	}
+	out, unset := map[string]EnvValue{}, map[string]*Error{}
+	for _, k := range sortedKeys(e) {
+		if e[k] == nil {
+			unset[k] = &Error{Pos: m.c.pos(m.member("environment", k)), Path: m.path + ".environment",
+				Msg: fmt.Sprintf("variable %s has no value (compose would take it from the machine's environment; drill does not): write %s=value, or give it in the stack's services.%s.env", k, k, m.name)}
+			continue
+		}
+		out[k] = EnvValue{Value: *e[k]}
+	}
+	return out, unset
+}
+
+// ports keeps the container ports; published host ports and host IPs are ignored (drill
+// publishes every port on a free localhost port of its own choosing).
+func (m composeService) ports(ps []types.ServicePortConfig) []int {
+	var out []int
+	for i, p := range ps {
+		if p.Protocol != "" && p.Protocol != "tcp" {
+			m.errorf(m.item("ports", i, len(ps)), fmt.Sprintf("ports[%d]", i), "port %d/%s is not supported (drill reaches tcp ports)", p.Target, p.Protocol)
+			continue
+		}
+		if t := int(p.Target); !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func (m composeService) mounts(vs []types.ServiceVolumeConfig, declared types.Volumes) map[string]Mount {
+	if len(vs) == 0 {
+		return nil
+	}
+	out := map[string]Mount{}
+	for i, v := range vs {
+		n, sub := m.item("volumes", i, len(vs)), fmt.Sprintf("volumes[%d]", i)
+		switch {
+		case v.Type == types.VolumeTypeBind:
+			m.errorf(n, sub, "bind mount %s:%s is not supported (drill mounts named volumes, created per run: put the files in the image, or use a named volume)", v.Source, v.Target)
+		case v.Type != types.VolumeTypeVolume:
+			m.errorf(n, sub, "%s mount at %s is not supported (drill mounts named volumes)", v.Type, v.Target)
+		case v.Source == "":
+			m.errorf(n, sub, "anonymous volume at %s is not supported (name it, NAME:%s, and declare NAME under volumes)", v.Target, v.Target)
+		case !nameRE.MatchString(v.Source):
+			m.errorf(n, sub, "bad volume name %q (want lower-case letters, digits and dashes)", v.Source)
+		case declared[v.Source].Name == "":
+			m.errorf(n, sub, "volume %q is not declared under the top-level volumes (want %s)", v.Source, choices(sortedKeys(declared)))
+		default:
+			if _, dup := out[v.Source]; dup {
+				m.errorf(n, sub, "volume %q is mounted twice (drill mounts a volume once per service)", v.Source)
+				continue
+			}
+			mt := Mount{Path: v.Target, ReadOnly: v.ReadOnly}
+			if v.Volume != nil {
+				mt.NoCopy = v.Volume.NoCopy
+			}
+			out[v.Source] = mt
+		}
+	}
+	return out
+}
+
+// depends maps depends_on: drill starts a service once every dependency is ready, which is
+// service_healthy (and more than service_started).
+func (m composeService) depends(ds types.DependsOnConfig, all types.Services) []string {
+	var out []string
+	for _, name := range sortedKeys(ds) {
+		d := ds[name]
+		sub := "depends_on." + name
+		if _, ok := all[name]; !ok {
+			m.errorf(m.member("depends_on", name), sub, "unknown service %q (want %s)", name, choices(sortedKeys(all)))
+		}
+		switch d.Condition {
+		case "", types.ServiceConditionStarted, types.ServiceConditionHealthy:
+		default:
+			m.errorf(m.at(false, "depends_on", name, "condition"), sub+".condition", "condition %q is not supported (want %s or %s: drill starts a service once its dependencies are ready)",
+				d.Condition, types.ServiceConditionStarted, types.ServiceConditionHealthy)
+		}
+		if d.Restart {
+			m.errorf(m.at(false, "depends_on", name, "restart"), sub+".restart", "restart: true is not supported (drill restarts services only in steps)")
+		}
+		if !d.Required {
+			m.errorf(m.at(false, "depends_on", name, "required"), sub+".required", "required: false is not supported (drill starts every service)")
+		}
+		out = append(out, name)
+	}
+	return out
+}
+
+// health maps a healthcheck onto an exec readiness probe: test CMD runs as given, CMD-SHELL
+// with /bin/sh -c; the probe runs every start_interval, else interval, else drill's 250ms, and
+// gives up after start_period + retries × (interval + timeout), Docker's own budget before it
+// calls a container unhealthy (its defaults for what is not given), and never before 60s.
+func (m composeService) health(h *types.HealthCheckConfig) *Ready {
+	if h == nil || h.Disable || len(h.Test) > 0 && h.Test[0] == "NONE" {
+		return nil
+	}
+	n := m.at(false, "healthcheck", "test")
+	var cmd []string
+	switch {
+	case len(h.Test) == 0:
+		m.errorf(m.at(false, "healthcheck"), "healthcheck", "healthcheck without test is not supported (drill cannot run the image's own HEALTHCHECK: give test)")
+		return nil
+	case h.Test[0] == "CMD":
+		cmd = slices.Clone(h.Test[1:])
+	case h.Test[0] == "CMD-SHELL":
+		cmd = []string{"/bin/sh", "-c", strings.Join(h.Test[1:], " ")}
+	default:
+		m.errorf(n, "healthcheck.test", "test must begin with CMD, CMD-SHELL or NONE, got %q", h.Test[0])
+		return nil
+	}
+	if len(cmd) == 0 || cmd[0] == "" {
+		m.errorf(n, "healthcheck.test", "empty test")
+		return nil
+	}
+	for i, a := range cmd {
+		cmd[i] = literal(a)
+	}
+	r := &Ready{Probe: Probe{Pos: m.c.pos(n), Exec: &ExecCall{Service: m.name, Command: cmd}}, Interval: defaultReadyInterval}
+	interval, timeout, retries, start := dockerHealthInterval, dockerHealthTimeout, uint64(dockerHealthRetries), time.Duration(0)
+	if h.Interval != nil && *h.Interval > 0 {
+		interval = time.Duration(*h.Interval)
+		r.Interval = interval
+	}
+	if h.StartInterval != nil && *h.StartInterval > 0 {
+		r.Interval = time.Duration(*h.StartInterval)
+	}
+	if h.Timeout != nil && *h.Timeout > 0 {
+		timeout = time.Duration(*h.Timeout)
+	}
+	if h.Retries != nil {
+		retries = *h.Retries
+	}
+	if h.StartPeriod != nil {
+		start = time.Duration(*h.StartPeriod)
+	}
+	r.Timeout = max(start+time.Duration(retries)*(interval+timeout), defaultReadyTimeout)
+	return r
+}
+
+// literal escapes a string for drill's templates, so that a compose command containing {{
+// (a docker inspect format, say) reaches the container as written.
+func literal(s string) string {
+	if !strings.Contains(s, "{{") {
+		return s
+	}
+	return strings.ReplaceAll(s, "{{", `{{"{{"}}`)
+}
