@@ -11,12 +11,13 @@ import (
 	"github.com/drill-dev/drill/scenarios"
 )
 
-// TestCatalogEmbedsEveryFile: every scenario file of scenarios/ and every stack file of
-// stacks/ on disk is in the embedded catalogue, byte for byte.
+// TestCatalogEmbedsEveryFile: every scenario file of scenarios/ and every stack and compose
+// file of stacks/ on disk is in the embedded catalogue, byte for byte.
 func TestCatalogEmbedsEveryFile(t *testing.T) {
 	onDisk, _ := filepath.Glob("scenarios/*.yaml")
 	stacks, _ := filepath.Glob("stacks/*/stack.yaml")
-	onDisk = append(onDisk, stacks...)
+	composes, _ := filepath.Glob("stacks/*/docker-compose.yml")
+	onDisk = append(append(onDisk, stacks...), composes...)
 	if len(onDisk) < 6 {
 		t.Fatalf("only %d catalogue files on disk", len(onDisk))
 	}
@@ -106,5 +107,29 @@ func TestExampleStacksAreAllSQL(t *testing.T) {
 			!slices.Equal(sc.Expect.Breaches, []string{"collateral-lost-writes"}) {
 			t.Errorf("%s: want a negative control on %s expecting collateral-lost-writes: %v", control, name, err)
 		}
+	}
+}
+
+// TestComposeExample: the example stack of docs/own-stack.md's "Services from a compose file"
+// takes its service from its compose file (image, volumes, the healthcheck as readiness) and
+// adds only the drill parts (the sql connection, the secret), and a scenario runs on it.
+func TestComposeExample(t *testing.T) {
+	st, err := scenarios.LoadStack("pg-compose")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := st.Services["db"]
+	if st.Compose != "builtin:stacks/pg-compose/docker-compose.yml" || len(st.Services) != 1 || db == nil {
+		t.Fatalf("compose %q, services %v", st.Compose, st.Services)
+	}
+	if db.Image != "drill/postgres:15" || len(db.Volumes) != 3 || !slices.Equal(db.Ports, []int{5432}) ||
+		db.Ready == nil || db.Ready.Probe.Exec == nil || !slices.Equal(db.Ready.Probe.Exec.Command, []string{"drill-pg", "ready"}) {
+		t.Errorf("db from the compose file: %+v", db)
+	}
+	if db.SQL == nil || !db.Env["POSTGRES_PASSWORD"].Secret || db.Env["POSTGRES_DB"].Value != "notes" {
+		t.Errorf("db's drill parts: sql %+v, env %+v", db.SQL, db.Env)
+	}
+	if sc, err := scenarios.Load("pg-compose-tenant-purge"); err != nil || sc.Stack.Name != "pg-compose" {
+		t.Errorf("pg-compose-tenant-purge: %v", err)
 	}
 }

@@ -11,20 +11,26 @@ import (
 )
 
 // Label names. Every drill spec carries "docker", "scenario:NAME" and "size:SIZE"; sizes other
-// than the scenario's first (medium and large in the catalogue) also carry "slow".
+// than the scenario's first (medium and large in the catalogue) also carry "slow", and drills
+// on a stack whose services come from a compose file carry "compose".
 const (
 	LabelDocker   = "docker"
 	LabelSlow     = "slow"
+	LabelCompose  = "compose"
 	ScenarioLabel = "scenario:"
 	SizeLabel     = "size:"
 )
 
-// Labels returns the labels of a drill spec: scenario:NAME, size:SIZE, docker, and slow unless
-// the size is the scenario's first (its smallest, by the catalogue's convention).
+// Labels returns the labels of a drill spec: scenario:NAME, size:SIZE, docker, slow unless the
+// size is the scenario's first (its smallest, by the catalogue's convention), and compose when
+// the stack's services come from a compose file.
 func Labels(c harness.Cell) []string {
 	l := []string{ScenarioLabel + c.Scenario.Name, SizeLabel + c.Size, LabelDocker}
 	if len(c.Scenario.Sizes) > 0 && c.Size != c.Scenario.Sizes[0].Name {
 		l = append(l, LabelSlow)
+	}
+	if c.Scenario.Stack != nil && c.Scenario.Stack.Compose != "" {
+		l = append(l, LabelCompose)
 	}
 	return l
 }

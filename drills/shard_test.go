@@ -122,6 +122,8 @@ func TestLabelsSelectLikeTheMakefile(t *testing.T) {
 		"scenario:atlassian-2022":            3,
 		"scenario:atlassian-2022 && !slow":   1,
 		"size:small || scenario:soft-delete": scs + 2,
+		"compose":                            3,       // pg-compose-tenant-purge at its three sizes
+		"size:small && !compose":             scs - 1, // make test's filter
 	} {
 		if got := count(filter); got != want {
 			t.Errorf("label filter %q selects %d cells, want %d", filter, got, want)

@@ -11,7 +11,8 @@ import (
 // TestCatalogueScenarios loads every scenario of the catalogue against a stand-in of the
 // cloudsuite stack (testdata/stacks/cloudsuite-standin.yaml), so that a mistake in a catalogue
 // file shows here even before the real stack file exists, and against the real files of the
-// other stacks (../stacks/*/stack.yaml: the examples pg-tenants, maria-tenants).
+// other stacks (../stacks/*/stack.yaml, with their docker-compose.yml: the examples pg-tenants,
+// maria-tenants, pg-compose).
 // catalog_test.go at the module root checks them all against the real ones.
 func TestCatalogueScenarios(t *testing.T) {
 	standin, err := os.ReadFile("testdata/stacks/cloudsuite-standin.yaml")
@@ -30,6 +31,9 @@ func TestCatalogueScenarios(t *testing.T) {
 			t.Fatal(err)
 		}
 		fsys["stacks/"+name+"/stack.yaml"] = &fstest.MapFile{Data: data}
+		if data, err := os.ReadFile(filepath.Join(filepath.Dir(f), "docker-compose.yml")); err == nil {
+			fsys["stacks/"+name+"/docker-compose.yml"] = &fstest.MapFile{Data: data}
+		}
 	}
 	files, _ := filepath.Glob("*.yaml")
 	if len(files) < 6 {
