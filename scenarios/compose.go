@@ -90,7 +90,12 @@ func contextBase(src, cs *source, ref string) string {
 // load runs the compose loader on the checked tree: no include, no extends (both refused
 // above), no paths resolved against the machine, interpolation as composeSubstitute says, and
 // no environment but drill's for it (no .env file).
-func (c *composeWalk) load(root *yaml.Node, cs *source) (*types.Project, error) {
+func (c *composeWalk) load(root *yaml.Node, cs *source) (p *types.Project, err error) {
+	defer func() {
+		if r := recover(); r != nil { // a file the loader cannot handle must not end drill
+			p, err = nil, fmt.Errorf("the compose loader failed on this file: %v", r)
+		}
+	}()
 	var m map[string]any
 	if err := root.Decode(&m); err != nil {
 		return nil, err
@@ -270,18 +275,28 @@ func (m composeService) env(e types.MappingWithEquals) (map[string]EnvValue, map
 	return out, unset
 }
 
+// maxComposePorts is the most container ports a compose service may give (a range expands to
+// one per port, and drill publishes each on the host).
+const maxComposePorts = 100
+
 // ports keeps the container ports; published host ports and host IPs are ignored (drill
 // publishes every port on a free localhost port of its own choosing).
 func (m composeService) ports(ps []types.ServicePortConfig) []int {
 	var out []int
+	seen := map[uint32]bool{}
 	for i, p := range ps {
 		if p.Protocol != "" && p.Protocol != "tcp" {
 			m.errorf(m.item("ports", i, len(ps)), fmt.Sprintf("ports[%d]", i), "port %d/%s is not supported (drill reaches tcp ports)", p.Target, p.Protocol)
 			continue
 		}
-		if t := int(p.Target); !slices.Contains(out, t) {
-			out = append(out, t)
+		if !seen[p.Target] {
+			seen[p.Target] = true
+			out = append(out, int(p.Target))
 		}
+	}
+	if len(out) > maxComposePorts {
+		m.errorf(m.at(false, "ports"), "ports", "%d container ports (drill publishes each on the host: at most %d)", len(out), maxComposePorts)
+		return nil
 	}
 	return out
 }

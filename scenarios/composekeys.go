@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"errors"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -162,6 +163,10 @@ func (c *composeWalk) service(n *yaml.Node, path string) {
 		for i, it := range c.items(e.val) {
 			if isMapping(c.derefQuiet(it)) {
 				c.keys(it, index(e.path, i), composePortKeys, "drill reads "+strings.Join(composePortKeys, ", "))
+			} else if n := portRange(c.derefQuiet(it)); n > maxComposePorts {
+				// Checked before the loader, which expands a range slowly.
+				c.errorf(c.derefQuiet(it), index(e.path, i), "a range of %d container ports (drill publishes each on the host: at most %d)", n, maxComposePorts)
+				c.broken = true
 			}
 		}
 	}
@@ -306,4 +311,24 @@ func lookupKey(n *yaml.Node, k string) (kn, v *yaml.Node) {
 		}
 	}
 	return nil, nil
+}
+
+// portRangeRE is the container part of a short port syntax that is a range ("8000-9000").
+var portRangeRE = regexp.MustCompile(`^(\d{1,5})-(\d{1,5})$`)
+
+// portRange is the number of container ports a short port syntax names when it is a range,
+// else 0.
+func portRange(n *yaml.Node) int {
+	if n == nil || n.Kind != yaml.ScalarNode {
+		return 0
+	}
+	spec, _, _ := strings.Cut(n.Value, "/")
+	spec = spec[strings.LastIndex(spec, ":")+1:]
+	m := portRangeRE.FindStringSubmatch(spec)
+	if m == nil {
+		return 0
+	}
+	lo, _ := strconv.Atoi(m[1])
+	hi, _ := strconv.Atoi(m[2])
+	return hi - lo + 1
 }
