@@ -199,6 +199,8 @@ type fakeApp struct {
 	canaryDelay time.Duration
 	// slowHealth holds the /slow/ health answers this long.
 	slowHealth time.Duration
+	// slowFingerprint holds every per-site fingerprint answer this long.
+	slowFingerprint time.Duration
 }
 
 func newFakeApp() *fakeApp {
@@ -283,6 +285,7 @@ func (a *fakeApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case path == "/admin/set":
 		fmt.Sscan(r.URL.Query().Get("canary-delay"), &a.canaryDelay)
 		fmt.Sscan(r.URL.Query().Get("slow-health"), &a.slowHealth)
+		fmt.Sscan(r.URL.Query().Get("slow-fingerprint"), &a.slowFingerprint)
 	case path == "/admin/at-most": // passes when ?sites lists at most ?n sites
 		n := 0
 		fmt.Sscan(r.URL.Query().Get("n"), &n)
@@ -331,6 +334,16 @@ func (a *fakeApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		switch site := parts[2]; parts[3] {
 		case "health":
 		case "fingerprint":
+			if d := a.slowFingerprint; d > 0 {
+				corrupt := a.corrupt[site]
+				wait(d)
+				if corrupt {
+					fmt.Fprintf(w, "fp-%s-corrupted\n", site)
+					return
+				}
+				fmt.Fprintf(w, "fp-%s\n", site)
+				return
+			}
 			if a.corrupt[site] {
 				fmt.Fprintf(w, "fp-%s-corrupted\n", site)
 				return

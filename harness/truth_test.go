@@ -204,3 +204,24 @@ func TestProbeLoadIsMeasured(t *testing.T) {
 		t.Fatalf("cpu %+v", p)
 	}
 }
+
+// While a restored site's proof is read (800ms of fingerprint reads, polled every 100ms), every
+// round still polls it: the gap between two polls of a site stays near the probe interval,
+// and the proof's pass counts from its reads, not from the end of the wait.
+func TestProofUnderWayKeepsThePollingResolution(t *testing.T) {
+	res := run(t, context.Background(), load(t, "fake-slowproof.yaml"), newFakeRuntime())
+	if res.Verdict != result.Pass {
+		t.Fatalf("verdict %s: %s %v", res.Verdict, res.Reason, res.Errors)
+	}
+	const slowRead = 0.8
+	if gap := res.Metrics.Resolution.PollGapSeconds; gap > slowRead/2 {
+		t.Fatalf("poll gap %.2fs: no poll while an %.1fs proof was read", gap, slowRead)
+	}
+	rows := affectedRows(res)
+	hit := events(res, "instance", "delete")[0].Start
+	restored := events(res, "instance", "restore")[0].End
+	probe := 0.1
+	if got, truth := *rows[0].RTOSeconds, restored-hit; got < truth || got > truth+probe+slowRead+0.3 {
+		t.Fatalf("rto %.3fs, true outage %.3fs (probe %.1fs, proof reads %.1fs)", got, truth, probe, slowRead)
+	}
+}

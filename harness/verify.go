@@ -177,9 +177,9 @@ func (v *verifier) record(s string, answers map[string]map[string]answer) {
 		v.epoch[s]++
 	case v.verified[s]:
 	case v.proving[s]:
-		return // its proof, under way, is this site's next sample
+		x.Pass, x.Unverified, x.Reason = false, true, reasonProving // the proof's verdict will settle it
 	case injDone && x.At > injEnd:
-		x.Pass, x.Unverified, x.Reason = false, true, "healthy; fingerprints and links being read"
+		x.Pass, x.Unverified, x.Reason = false, true, reasonProving
 		v.proving[s] = true
 		v.proofs <- proof{s, v.epoch[s]}
 	default:
@@ -195,6 +195,28 @@ func (v *verifier) append(s string, x Sample) {
 		x.At = max(x.At, ss[n-1].At)
 	}
 	v.samples[s] = append(ss, x)
+}
+
+// reasonProving is the reason of a healthy site's poll while its data is being proven.
+const reasonProving = "healthy; fingerprints and links being read"
+
+// settle records a proof's verdict x in s's series at its own instant, after the polls made
+// before its reads began; the polls made while it was read, healthy and waiting on it, take
+// its verdict. It is called only while the proof's epoch holds, so no poll since it was asked
+// for failed. v.mu must be held.
+func (v *verifier) settle(s string, x Sample) {
+	ss := v.samples[s]
+	i := len(ss)
+	for i > 0 && ss[i-1].Unverified && ss[i-1].Reason == reasonProving && ss[i-1].At >= x.At {
+		i--
+	}
+	for j := i; j < len(ss); j++ {
+		ss[j] = Sample{At: ss[j].At, Pass: x.Pass, Product: x.Product, Reason: x.Reason}
+	}
+	if i > 0 {
+		x.At = max(x.At, ss[i-1].At)
+	}
+	v.samples[s] = slices.Insert(ss, i, x)
 }
 
 // unverify marks a site named by a fault: its data must be proven again.
@@ -255,7 +277,7 @@ func (v *verifier) proveBatch(ctx context.Context, batch []proof) {
 		v.proving[p.site] = false
 		if v.epoch[p.site] == p.epoch { // else a health failure since voids it
 			v.verified[p.site] = x.Pass
-			v.append(p.site, x)
+			v.settle(p.site, x)
 		}
 		v.mu.Unlock()
 	}
