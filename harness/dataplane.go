@@ -17,6 +17,12 @@ import (
 // verifier spreads (site, product) pairs over it instead of checking a site's products in a row.
 const probePool = 16
 
+// fingerprintPool bounds the fingerprint requests in flight at once, over every product, apart
+// from the health checks: a checksum reads all of a site's data, and many at once on a small
+// machine only make each one slower (until each outlasts its timeout) and starve the health
+// rounds that time recovery.
+const fingerprintPool = 4
+
 // batchSites is the most sites one batch request carries: a product's sites are sent in chunks
 // of this many, each bounded by the probe timeout on its own (a checksum of 1,000 sites' data in
 // one request can outlast any sane timeout).
@@ -39,33 +45,34 @@ var errNoAnswer = errors.New("no answer for this site")
 func (d *drill) healthOf(ctx context.Context, product string, sites []string, timeout time.Duration) map[string]answer {
 	p := d.stack.Products[product]
 	if p.HealthBatch != nil {
-		return d.batch(ctx, p.HealthBatch, p.Service, sites, timeout, healthAnswer)
+		return d.batch(ctx, d.pool, p.HealthBatch, p.Service, sites, timeout, healthAnswer)
 	}
-	return d.perSite(ctx, *p.Health, p.Service, sites, timeout)
+	return d.perSite(ctx, d.pool, *p.Health, p.Service, sites, timeout)
 }
 
 // fingerprintsOf returns each site's checksum in one product (Value), or why it could not be
-// read: the batch form when declared, else the per-site fingerprint on the probe pool. A
+// read: the batch form when declared, else the per-site fingerprint, on the fingerprint pool. A
 // product without a fingerprint gives no entries.
 func (d *drill) fingerprintsOf(ctx context.Context, product string, sites []string, timeout time.Duration) map[string]answer {
 	p := d.stack.Products[product]
 	switch {
 	case p.FingerprintBatch != nil:
-		return d.batch(ctx, p.FingerprintBatch, p.Service, sites, timeout, checksumAnswer)
+		return d.batch(ctx, d.fpPool, p.FingerprintBatch, p.Service, sites, timeout, checksumAnswer)
 	case p.Fingerprint != nil:
-		return d.perSite(ctx, *p.Fingerprint, p.Service, sites, timeout)
+		return d.perSite(ctx, d.fpPool, *p.Fingerprint, p.Service, sites, timeout)
 	}
 	return map[string]answer{}
 }
 
-// perSite runs a per-site probe for each site, at most probePool at once across the drill.
-func (d *drill) perSite(ctx context.Context, p scenarios.Probe, service string, sites []string, timeout time.Duration) map[string]answer {
+// perSite runs a per-site probe for each site, as many at once as pool (shared across the
+// drill) allows.
+func (d *drill) perSite(ctx context.Context, pool chan struct{}, p scenarios.Probe, service string, sites []string, timeout time.Duration) map[string]answer {
 	out := make(map[string]answer, len(sites))
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for _, s := range sites {
 		select {
-		case d.pool <- struct{}{}:
+		case pool <- struct{}{}:
 		case <-ctx.Done():
 			mu.Lock()
 			out[s] = answer{At: d.clock.Now(), Err: ctx.Err()}
@@ -73,7 +80,7 @@ func (d *drill) perSite(ctx context.Context, p scenarios.Probe, service string, 
 			continue
 		}
 		wg.Go(func() {
-			defer func() { <-d.pool }()
+			defer func() { <-pool }()
 			data := d.data()
 			data.Site = s
 			cctx, cancel := context.WithTimeout(ctx, timeout)
@@ -89,17 +96,18 @@ func (d *drill) perSite(ctx context.Context, p scenarios.Probe, service string, 
 	return out
 }
 
-// batch sends the list of sites to a batch probe once and reads the answer per site. The
+// batch sends the list of sites to a batch probe in chunks of batchSites, each one request in
+// flight on pool, and reads the answer per site. The
 // contract, per transport: http POSTs {"sites": [...]} and reads {"results": {"SITE": "..."}}.
-func (d *drill) batch(ctx context.Context, p *scenarios.Probe, service string, sites []string, timeout time.Duration, read func(string) (string, error)) map[string]answer {
+func (d *drill) batch(ctx context.Context, pool chan struct{}, p *scenarios.Probe, service string, sites []string, timeout time.Duration, read func(string) (string, error)) map[string]answer {
 	out := make(map[string]answer, len(sites))
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for chunk := range slices.Chunk(sites, batchSites) {
 		wg.Go(func() {
-			select { // a chunk is one request in flight on the probe pool
-			case d.pool <- struct{}{}:
-				defer func() { <-d.pool }()
+			select {
+			case pool <- struct{}{}:
+				defer func() { <-pool }()
 			case <-ctx.Done():
 			}
 			cctx, cancel := context.WithTimeout(ctx, timeout)

@@ -47,7 +47,8 @@ type drill struct {
 	runs    atomic.Int64
 
 	svcs     *services
-	pool     chan struct{} // per-site probe requests in flight (probePool)
+	pool     chan struct{} // health requests in flight (probePool)
+	fpPool   chan struct{} // fingerprint requests in flight (fingerprintPool)
 	ver      *verifier     // from t0
 	sites    []string
 	products []string // the stack's products, sorted once
@@ -80,6 +81,7 @@ func newDrill(sc *scenarios.Scenario, size *scenarios.Size, rt Runtime, cfg conf
 		named:   map[string]time.Duration{},
 		namedBy: map[string]string{},
 		pool:    make(chan struct{}, probePool),
+		fpPool:  make(chan struct{}, fingerprintPool),
 		http: &http.Client{Transport: &http.Transport{
 			MaxIdleConnsPerHost: 64,
 			IdleConnTimeout:     30 * time.Second,

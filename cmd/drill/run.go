@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -32,6 +33,7 @@ type runFlags struct {
 	history  string
 	shard    string
 	manual   string
+	cpuProf  string
 
 	// lines are the terminal's lines when manual steps are answered there.
 	lines <-chan string
@@ -63,7 +65,17 @@ Exit codes: 0 pass (or a negative control that caught what it declares), 1 fail,
   drill run ./my-scenario.yaml --keep
   drill run atlassian-2022 --dry-run`,
 		Args: cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return runDrills(cmd.Context(), st, args, f) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if f.cpuProf == "" {
+				return runDrills(cmd.Context(), st, args, f)
+			}
+			stop, err := startCPUProfile(f.cpuProf)
+			if err != nil {
+				return withCode(exitUsage, err)
+			}
+			defer stop()
+			return runDrills(cmd.Context(), st, args, f)
+		},
 	}
 	fl := cmd.Flags()
 	fl.StringSliceVar(&f.sizes, "size", nil, "sizes to run, comma-separated (default: the scenario's first size)")
@@ -77,7 +89,21 @@ Exit codes: 0 pass (or a negative control that caught what it declares), 1 fail,
 	fl.StringVar(&f.history, "history", "", "history store path, or none (default $XDG_DATA_HOME/drill/history.db)")
 	fl.StringVar(&f.shard, "shard", "", "run only shard K of N of the scenario × size cells (K/N)")
 	fl.StringVar(&f.manual, "manual", "auto", "manual steps: wait (for the terminal and drill ack), simulate (their simulate time), or auto (wait on a terminal outside CI)")
+	fl.StringVar(&f.cpuProf, "cpu-profile", "", "write drill's own CPU profile to this file (go tool pprof reads it): where the harness spends its cost")
 	return cmd
+}
+
+// startCPUProfile profiles the process into path until the returned stop is called.
+func startCPUProfile(path string) (stop func(), err error) {
+	fh, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("--cpu-profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(fh); err != nil {
+		fh.Close()
+		return nil, fmt.Errorf("--cpu-profile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); fh.Close() }, nil
 }
 
 func runDrills(ctx context.Context, st *state, args []string, f runFlags) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -18,7 +19,45 @@ var ErrNoRecords = errors.New("no records")
 // or unreadable table shows in per-site health. It returns ErrNoRecords (wrapped) when the
 // product's main table has no row for the site, and the database's error when a table cannot
 // be read.
+//
+// All the tables are read in one statement, one round trip; only when that statement fails
+// are they read one by one, to name the first table that fails.
 func CheckSite(ctx context.Context, pool *pgxpool.Pool, p catalog.Product, site string) error {
+	var exists []string
+	var main = -1
+	for _, t := range p.Tables {
+		if !t.Seeded {
+			continue
+		}
+		if t.Name == p.Main {
+			main = len(exists)
+		}
+		exists = append(exists, fmt.Sprintf(`EXISTS (SELECT 1 FROM %s WHERE site_id = $1)`, t.QualifiedName()))
+	}
+	if len(exists) == 0 {
+		return nil
+	}
+	have := make([]bool, len(exists))
+	dest := make([]any, len(exists))
+	for i := range have {
+		dest[i] = &have[i]
+	}
+	if err := pool.QueryRow(ctx, "SELECT "+strings.Join(exists, ", "), site).Scan(dest...); err != nil {
+		if ctx.Err() != nil {
+			return err
+		}
+		return checkEachTable(ctx, pool, p, site)
+	}
+	if main >= 0 && !have[main] {
+		t, _ := p.Table(p.Main)
+		return fmt.Errorf("%s: %w for site %s", t.ID(), ErrNoRecords, site)
+	}
+	return nil
+}
+
+// checkEachTable is CheckSite one table at a time, in order: the first table that fails
+// names the error.
+func checkEachTable(ctx context.Context, pool *pgxpool.Pool, p catalog.Product, site string) error {
 	for _, t := range p.Tables {
 		if !t.Seeded {
 			continue
