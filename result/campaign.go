@@ -32,6 +32,30 @@ type Campaign struct {
 	ProjectedRTOSeconds *float64 `json:"projected_rto_seconds,omitempty"`
 	// Objectives holds the campaign's own objective (projected-rto) when a target is set.
 	Objectives []Objective `json:"objectives,omitempty"`
+	// Checks sets each drill at or beyond project-to (a production-size drill) against what
+	// the smaller drills projected for it: the projection is only worth showing when a
+	// measurement checks it.
+	Checks []Check `json:"checks,omitempty"`
+}
+
+// Check is one drill at or beyond project-to against the RTO that the line fitted over the
+// smaller drills projects at its sites affected.
+type Check struct {
+	Size          string `json:"size"`
+	SitesAffected int    `json:"sites_affected"`
+	// Points is the number of smaller drills the fit is over.
+	Points int `json:"points"`
+	// ProjectedRTOSeconds is nil when the smaller drills do not determine a line.
+	ProjectedRTOSeconds *float64 `json:"projected_rto_seconds"`
+	// MeasuredRTOSeconds is the drill's own rto_seconds: nil when it did not recover.
+	MeasuredRTOSeconds *float64 `json:"measured_rto_seconds"`
+	// ErrorPercent is (projected − measured) / measured × 100; nil without both.
+	ErrorPercent *float64 `json:"error_percent"`
+}
+
+// fitted reports whether a drill's RTO is a point of the scaling curve.
+func fitted(d Result) bool {
+	return d.Metrics.RTOSeconds != nil && d.Verdict != Inconclusive && d.Verdict != Aborted
 }
 
 // Fit is a least-squares line rto = Intercept + Slope × sites affected.
@@ -131,7 +155,7 @@ func NewCampaign(drills []Result, p Projection) (Campaign, error) {
 	for _, d := range c.Drills {
 		cores[d.Run.Repro.HostCores] = true
 		c.HostCores = max(c.HostCores, d.Run.Repro.HostCores)
-		if d.Metrics.RTOSeconds != nil && d.Verdict != Inconclusive && d.Verdict != Aborted {
+		if fitted(d) {
 			points = append(points, Point{Size: d.Run.Size, SitesAffected: d.Metrics.SitesAffected, RTOSeconds: *d.Metrics.RTOSeconds})
 		}
 	}
@@ -139,8 +163,39 @@ func NewCampaign(drills []Result, p Projection) (Campaign, error) {
 		c.Fit = &f
 	}
 	c.project(p)
+	c.check()
 	c.score(len(cores) > 1)
 	return c, nil
+}
+
+// check compares every drill at or beyond project-to with the projection of the smaller drills.
+func (c *Campaign) check() {
+	if c.ProjectToSitesAffected <= 0 {
+		return
+	}
+	var points []Point
+	var big []Result
+	for _, d := range c.Drills {
+		switch {
+		case d.Metrics.SitesAffected >= c.ProjectToSitesAffected:
+			big = append(big, d)
+		case fitted(d):
+			points = append(points, Point{Size: d.Run.Size, SitesAffected: d.Metrics.SitesAffected, RTOSeconds: *d.Metrics.RTOSeconds})
+		}
+	}
+	fit, err := FitLine(points)
+	for _, d := range big {
+		k := Check{Size: d.Run.Size, SitesAffected: d.Metrics.SitesAffected, Points: len(points), MeasuredRTOSeconds: d.Metrics.RTOSeconds}
+		if err == nil {
+			v := fit.At(float64(d.Metrics.SitesAffected))
+			k.ProjectedRTOSeconds = &v
+			if m := d.Metrics.RTOSeconds; m != nil && *m > 0 {
+				e := (v - *m) / *m * 100
+				k.ErrorPercent = &e
+			}
+		}
+		c.Checks = append(c.Checks, k)
+	}
 }
 
 func (c *Campaign) project(p Projection) {

@@ -169,3 +169,31 @@ func TestCampaignFailsOnAnUncaughtNegativeControl(t *testing.T) {
 		t.Errorf("a caught control: campaign %s %q, want pass", c.Verdict, c.Reason)
 	}
 }
+
+// A drill at project-to is checked against the line through the smaller drills alone: on the
+// line rto = 10 s + 1 s × sites, 100 sites project 110 s; measured 88 s, the error is +25 %.
+func TestCampaignChecksTheProjectionAgainstAMeasurement(t *testing.T) {
+	at := func(size string, sites int, rto float64) Result {
+		r := Result{Verdict: Pass}
+		r.Run.Scenario, r.Run.Size = "s", size
+		r.Metrics.SitesAffected, r.Metrics.RTOSeconds = sites, &rto
+		return r
+	}
+	drills := []Result{at("small", 10, 20), at("medium", 20, 30), at("large", 40, 50), at("production", 100, 88)}
+	c, err := NewCampaign(drills, Projection{SitesAffected: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Checks) != 1 {
+		t.Fatalf("checks %+v, want the production drill", c.Checks)
+	}
+	k := c.Checks[0]
+	if k.Size != "production" || k.Points != 3 || k.ProjectedRTOSeconds == nil || !near(*k.ProjectedRTOSeconds, 110) ||
+		*k.MeasuredRTOSeconds != 88 || k.ErrorPercent == nil || !near(*k.ErrorPercent, 25) {
+		t.Fatalf("check %+v (projected %v, error %v), want 110 s projected from 3 sizes, 88 s measured, +25%%", k, k.ProjectedRTOSeconds, k.ErrorPercent)
+	}
+	// Below project-to nothing is checked.
+	if c, _ := NewCampaign(drills[:3], Projection{SitesAffected: 100}); len(c.Checks) != 0 {
+		t.Errorf("checks %+v without a drill at project-to", c.Checks)
+	}
+}

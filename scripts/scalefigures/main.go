@@ -41,18 +41,21 @@ func main() {
 		fmt.Printf("%-11s %6d %8d %-13s %7.0fs %8s %8s %8.2fs %8.2fs %6.1f%%\n", r.Run.Size, m.SitesTotal, m.SitesAffected, r.Verdict,
 			r.Run.WallSeconds, secs(m.RTOSeconds), secs(m.RPOSeconds), m.Resolution.PollGapSeconds, p.RoundP95Seconds, 100*p.CPUShare)
 	}
-	if len(drills) < 3 {
-		return
-	}
 	last := drills[len(drills)-1]
-	smaller, err := result.NewCampaign(drills[:len(drills)-1], result.Projection{SitesAffected: last.Metrics.SitesAffected})
-	if err != nil || smaller.ProjectedRTOSeconds == nil || last.Metrics.RTOSeconds == nil {
-		fmt.Println("no projection against a measurement: a fit of the smaller sizes or the largest drill's RTO is missing")
-		return
+	c, err := result.NewCampaign(drills, result.Projection{SitesAffected: last.Metrics.SitesAffected})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
 	}
-	proj, meas := *smaller.ProjectedRTOSeconds, *last.Metrics.RTOSeconds
-	fmt.Printf("\nat %d sites affected: projected %.0fs from %d smaller sizes (R² %.3f), measured %.0fs at %s: error %+.0f%%\n",
-		last.Metrics.SitesAffected, proj, len(drills)-1, smaller.Fit.R2, meas, last.Run.Size, 100*(proj-meas)/meas)
+	for _, k := range c.Checks {
+		if k.ProjectedRTOSeconds == nil || k.MeasuredRTOSeconds == nil {
+			fmt.Printf("\nat %d sites affected (%s): projected %s from %d smaller sizes, measured %s: no comparison\n",
+				k.SitesAffected, k.Size, secs(k.ProjectedRTOSeconds), k.Points, secs(k.MeasuredRTOSeconds))
+			continue
+		}
+		fmt.Printf("\nat %d sites affected (%s): projected %.0fs from %d smaller sizes, measured %.0fs: error %+.0f%%\n",
+			k.SitesAffected, k.Size, *k.ProjectedRTOSeconds, k.Points, *k.MeasuredRTOSeconds, *k.ErrorPercent)
+	}
 }
 
 func secs(v *float64) string {
