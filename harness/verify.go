@@ -36,12 +36,12 @@ type verifier struct {
 	proving    map[string]bool // a fingerprint read is queued or running
 	prod       map[Key]*prodState
 	// roundStarts lists when each completed round began; roundEnded is closed, and replaced,
-	// each time a round completes; current is the start of the round in progress, if any.
+	// each time a round completes; inFlight are the starts of the rounds in progress.
 	roundStarts []time.Duration
 	roundTimes  []time.Duration // each completed round's duration
 	cpu0        float64         // process CPU time when polling began
 	roundEnded  chan struct{}
-	current     *time.Duration
+	inFlight    []time.Duration
 	proofs      chan proof
 	stop        context.CancelFunc
 	done        chan struct{}
@@ -76,8 +76,8 @@ func newVerifier(d *drill, m *measurement, stop context.CancelFunc) *verifier {
 	return v
 }
 
-// run polls on a fixed schedule: a round starts every probe interval, or at once when the
-// previous round overran it (the gap is then what the resolution records).
+// run polls on a fixed schedule (see schedule): a round starts every probe interval, while
+// up to roundsInFlight rounds probe at once.
 func (v *verifier) run(ctx context.Context) {
 	defer close(v.done)
 	var wg sync.WaitGroup
@@ -85,22 +85,10 @@ func (v *verifier) run(ctx context.Context) {
 		wg.Go(func() { _ = v.d.safely("fingerprint proofs", func() error { v.prove(ctx); return nil }) })
 	}
 	defer wg.Wait()
-	_ = v.d.safely("verification polls", func() error { v.poll(ctx); return nil })
-}
-
-// poll runs the rounds until ctx ends.
-func (v *verifier) poll(ctx context.Context) {
-	interval := v.d.sc.Intervals.Probe
-	next := v.d.clock.Now()
-	for {
-		v.round(ctx)
-		next += interval
-		now := v.d.clock.Now()
-		next = max(next, now)
-		if v.d.clock.Sleep(ctx, next-now) != nil {
-			return
-		}
-	}
+	_ = v.d.safely("verification polls", func() error {
+		schedule(ctx, v.d.clock, v.d.sc.Intervals.Probe, roundsInFlight, v.begin, v.probe, v.finish)
+		return nil
+	})
 }
 
 // healthTimeout bounds one health check: a site whose health takes longer than two probe
@@ -109,38 +97,50 @@ func (v *verifier) healthTimeout() time.Duration {
 	return max(2*v.d.sc.Intervals.Probe, 2*time.Second)
 }
 
-// round checks every product of every site once, each product's sites at once (its batch
-// form) or spread over the probe pool, then the milestones.
-func (v *verifier) round(ctx context.Context) {
-	start := v.d.clock.Now()
+// roundAnswers is what one round's checks answered, per product and site, and when the last
+// of them came in.
+type roundAnswers struct {
+	answers map[string]map[string]answer
+	in      time.Duration
+}
+
+// begin notes a round in progress.
+func (v *verifier) begin(start time.Duration) {
 	v.mu.Lock()
-	v.current = &start
+	v.inFlight = append(v.inFlight, start)
 	v.mu.Unlock()
-	sites := v.d.sites
+}
+
+// probe checks every product of every site once, each product's sites at once (its batch
+// form) or spread over the probe pool.
+func (v *verifier) probe(ctx context.Context, start time.Duration) roundAnswers {
 	answers := make(map[string]map[string]answer, len(v.d.products))
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for _, p := range v.d.products {
 		wg.Go(func() {
-			a := v.d.healthOf(ctx, p, sites, v.healthTimeout())
+			a := v.d.healthOf(ctx, p, v.d.sites, v.healthTimeout())
 			mu.Lock()
 			answers[p] = a
 			mu.Unlock()
 		})
 	}
 	wg.Wait()
-	if ctx.Err() != nil {
-		return // an interrupted round is not a measurement
-	}
-	for _, s := range sites {
-		v.record(s, answers)
+	return roundAnswers{answers, v.d.clock.Now()}
+}
+
+// finish records a round, in round order: each site's sample, then the milestones. (An
+// interrupted round is not finished: it is not a measurement.)
+func (v *verifier) finish(ctx context.Context, start time.Duration, r roundAnswers) {
+	for _, s := range v.d.sites {
+		v.record(s, r.answers)
 	}
 	v.pollMilestones(ctx)
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	v.current = nil
+	v.inFlight = slices.DeleteFunc(v.inFlight, func(t time.Duration) bool { return t == start })
 	v.roundStarts = append(v.roundStarts, start)
-	v.roundTimes = append(v.roundTimes, v.d.clock.Now()-start)
+	v.roundTimes = append(v.roundTimes, r.in-start)
 	close(v.roundEnded)
 	v.roundEnded = make(chan struct{})
 }
@@ -340,25 +340,27 @@ func (v *verifier) seenFailing(t0, end time.Duration) []string {
 	return out
 }
 
-// waitDetection waits until the detection window has closed, by time, and the round in
-// progress then (whose checks may have begun inside it) has ended.
+// waitDetection waits until the detection window has closed, by time, and the rounds in
+// progress then (whose checks may have begun inside it) have ended.
 func (v *verifier) waitDetection(ctx context.Context, end time.Duration) error {
 	if err := v.d.clock.Sleep(ctx, end-v.d.clock.Now()); err != nil {
 		return err
 	}
-	v.mu.Lock()
-	cur, ended := v.current, v.roundEnded
-	v.mu.Unlock()
-	if cur == nil || *cur > end {
-		return nil
-	}
-	select {
-	case <-ended:
-		return nil
-	case <-v.done:
-		return errors.New("verification stopped before the detection window closed")
-	case <-ctx.Done():
-		return ctx.Err()
+	for {
+		v.mu.Lock()
+		open := slices.ContainsFunc(v.inFlight, func(t time.Duration) bool { return t <= end })
+		ended := v.roundEnded
+		v.mu.Unlock()
+		if !open {
+			return nil
+		}
+		select {
+		case <-ended:
+		case <-v.done:
+			return errors.New("verification stopped before the detection window closed")
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
 }
 
