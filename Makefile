@@ -48,8 +48,9 @@ bench: images ## benchmarks with their figures (loader, reports, seeding, restor
 	$(GO) test -run='^$$' -bench=. -benchtime=1x -timeout 30m ./stacks/cloudsuite/
 
 .PHONY: bench-scale
-bench-scale: images build ## the 883-site incident measured at production size beside the small→large campaign that projects it; prints the figures (about 40 min)
+bench-scale: images build ## the 883-site incident measured at production size beside the small→large campaign that projects it; prints the figures (about 45 min)
 	rm -rf out/bench-scale
+	$(GO) test -run='^$$' -bench=ProbeRound -benchtime=1x -timeout 30m ./stacks/cloudsuite/
 	for size in small medium large production; do \
 		./$(BIN)/drill run atlassian-2022-batched --size $$size --progress plain --history none --out out/bench-scale/$$size || true; \
 	done

@@ -23,10 +23,15 @@ const probePool = 16
 // rounds that time recovery.
 const fingerprintPool = 4
 
-// batchSites is the most sites one batch request carries: a product's sites are sent in chunks
-// of this many, each bounded by the probe timeout on its own (a checksum of 1,000 sites' data in
-// one request can outlast any sane timeout).
-const batchSites = 100
+// healthBatchSites and fingerprintBatchSites are the most sites one batch request carries: a
+// product's sites are sent in chunks of this many, each bounded by its timeout on its own. A
+// health answer is cheap per site, and fewer, larger requests start together at the round's
+// start (so a site's polls stay one interval apart); a checksum reads all of a site's data, and
+// 1,000 sites' data in one request can outlast any sane timeout.
+const (
+	healthBatchSites      = 500
+	fingerprintBatchSites = 100
+)
 
 // answer is one site's answer from one product: when the check that produced it began, the
 // value it returned (a fingerprint's checksum) and nil or the reason it did not pass.
@@ -45,7 +50,7 @@ var errNoAnswer = errors.New("no answer for this site")
 func (d *drill) healthOf(ctx context.Context, product string, sites []string, timeout time.Duration) map[string]answer {
 	p := d.stack.Products[product]
 	if p.HealthBatch != nil {
-		return d.batch(ctx, d.pool, p.HealthBatch, p.Service, sites, timeout, healthAnswer)
+		return d.batch(ctx, d.pool, healthBatchSites, p.HealthBatch, p.Service, sites, timeout, healthAnswer)
 	}
 	return d.perSite(ctx, d.pool, *p.Health, p.Service, sites, timeout)
 }
@@ -57,7 +62,7 @@ func (d *drill) fingerprintsOf(ctx context.Context, product string, sites []stri
 	p := d.stack.Products[product]
 	switch {
 	case p.FingerprintBatch != nil:
-		return d.batch(ctx, d.fpPool, p.FingerprintBatch, p.Service, sites, timeout, checksumAnswer)
+		return d.batch(ctx, d.fpPool, fingerprintBatchSites, p.FingerprintBatch, p.Service, sites, timeout, checksumAnswer)
 	case p.Fingerprint != nil:
 		return d.perSite(ctx, d.fpPool, *p.Fingerprint, p.Service, sites, timeout)
 	}
@@ -96,14 +101,14 @@ func (d *drill) perSite(ctx context.Context, pool chan struct{}, p scenarios.Pro
 	return out
 }
 
-// batch sends the list of sites to a batch probe in chunks of batchSites, each one request in
-// flight on pool, and reads the answer per site. The
+// batch sends the list of sites to a batch probe in chunks of at most chunk sites, each one
+// request in flight on pool, and reads the answer per site. The
 // contract, per transport: http POSTs {"sites": [...]} and reads {"results": {"SITE": "..."}}.
-func (d *drill) batch(ctx context.Context, pool chan struct{}, p *scenarios.Probe, service string, sites []string, timeout time.Duration, read func(string) (string, error)) map[string]answer {
+func (d *drill) batch(ctx context.Context, pool chan struct{}, chunk int, p *scenarios.Probe, service string, sites []string, timeout time.Duration, read func(string) (string, error)) map[string]answer {
 	out := make(map[string]answer, len(sites))
 	var mu sync.Mutex
 	var wg sync.WaitGroup
-	for chunk := range slices.Chunk(sites, batchSites) {
+	for part := range slices.Chunk(sites, chunk) {
 		wg.Go(func() {
 			select {
 			case pool <- struct{}{}:
@@ -113,10 +118,10 @@ func (d *drill) batch(ctx context.Context, pool chan struct{}, p *scenarios.Prob
 			cctx, cancel := context.WithTimeout(ctx, timeout)
 			defer cancel()
 			at := d.clock.Now()
-			results, err := d.batchCall(cctx, p, service, chunk)
+			results, err := d.batchCall(cctx, p, service, part)
 			mu.Lock()
 			defer mu.Unlock()
-			for _, s := range chunk {
+			for _, s := range part {
 				a := answer{At: at, Err: err}
 				if err == nil {
 					if v, ok := results[s]; ok {
