@@ -1,6 +1,7 @@
 // Command scalefigures prints the figures of the scale benchmark (make bench-scale) from drill
 // results: per drill the sites affected, wall time, RTO, RPO, the achieved resolution, the poll
-// rounds' p50 and p95, and drill's own CPU share from t0 to the end of verification; then the
+// rounds' p50 and p95, drill's own CPU share from t0 to the end of verification, and the sites
+// affected that no fault step named (false affected: healthy sites a probe called failing); then the
 // RTO the smaller sizes project at the largest drill's sites affected against what it measured.
 //
 //	go run ./scripts/scalefigures out/bench-scale/*/result.json
@@ -35,11 +36,11 @@ func main() {
 		drills = append(drills, r)
 	}
 	sort.Slice(drills, func(i, j int) bool { return drills[i].Metrics.SitesAffected < drills[j].Metrics.SitesAffected })
-	fmt.Printf("%-11s %6s %8s %-13s %8s %8s %8s %9s %9s %7s\n", "size", "sites", "affected", "verdict", "wall", "rto", "rpo", "poll gap", "round p95", "cpu")
+	fmt.Printf("%-11s %6s %8s %6s %-13s %8s %8s %8s %9s %9s %9s %7s\n", "size", "sites", "affected", "false", "verdict", "wall", "rto", "rpo", "poll gap", "round p50", "round p95", "cpu")
 	for _, r := range drills {
 		m, p := r.Metrics, r.Probes
-		fmt.Printf("%-11s %6d %8d %-13s %7.0fs %8s %8s %8.2fs %8.2fs %6.1f%%\n", r.Run.Size, m.SitesTotal, m.SitesAffected, r.Verdict,
-			r.Run.WallSeconds, secs(m.RTOSeconds), secs(m.RPOSeconds), m.Resolution.PollGapSeconds, p.RoundP95Seconds, 100*p.CPUShare)
+		fmt.Printf("%-11s %6d %8d %6d %-13s %7.0fs %8s %8s %8.2fs %8.2fs %8.2fs %6.1f%%\n", r.Run.Size, m.SitesTotal, m.SitesAffected, falseAffected(r), r.Verdict,
+			r.Run.WallSeconds, secs(m.RTOSeconds), secs(m.RPOSeconds), m.Resolution.PollGapSeconds, p.RoundP50Seconds, p.RoundP95Seconds, 100*p.CPUShare)
 	}
 	last := drills[len(drills)-1]
 	c, err := result.NewCampaign(drills, result.Projection{SitesAffected: last.Metrics.SitesAffected})
@@ -56,6 +57,17 @@ func main() {
 		fmt.Printf("\nat %d sites affected (%s): projected %.0fs from %d smaller sizes, measured %.0fs: error %+.0f%%\n",
 			k.SitesAffected, k.Size, *k.ProjectedRTOSeconds, k.Points, *k.MeasuredRTOSeconds, *k.ErrorPercent)
 	}
+}
+
+// falseAffected counts the sites affected that no fault step named.
+func falseAffected(r result.Result) int {
+	n := 0
+	for _, s := range r.Sites {
+		if s.Affected && !s.Named {
+			n++
+		}
+	}
+	return n
 }
 
 func secs(v *float64) string {
