@@ -197,7 +197,7 @@ type fakeApp struct {
 	brokenLinks map[string]bool
 	// canaryDelay holds every canary answer this long after the write is applied.
 	canaryDelay time.Duration
-	// slowHealth holds the /slow/ health answers this long.
+	// slowHealth holds the /slow/ID/health answers this long.
 	slowHealth time.Duration
 	// slowFingerprint holds every per-site fingerprint answer this long.
 	slowFingerprint time.Duration
@@ -321,9 +321,13 @@ func (a *fakeApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			out[s] = append([]int{}, a.canaries[s]...)
 		}
 		_ = json.NewEncoder(w).Encode(out)
-	case strings.HasPrefix(path, "/slow/"): // /slow/ID/health: answers after slowHealth
+	case strings.HasPrefix(path, "/slow/"): // /slow/ID/health: the site's health, answered after slowHealth
+		gone := a.gone[strings.Split(path, "/")[2]]
 		if d := a.slowHealth; d > 0 {
 			wait(d)
+		}
+		if gone {
+			http.Error(w, "gone", http.StatusGone)
 		}
 	case strings.HasPrefix(path, "/sites/"):
 		parts := strings.Split(path, "/") // "", sites, ID, what

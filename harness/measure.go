@@ -184,7 +184,7 @@ func (d *drill) survey(ctx context.Context) surveyed {
 }
 
 // verify waits until every affected site has passed settle polls in a row begun after the
-// runbook ended, or the runbook has ended and the grace has passed, or the recovery timeout
+// runbook ended and every milestone has been checked since, or the runbook has ended and the grace has passed, or the recovery timeout
 // ends; then it stops the canary writers (writes already sent complete), reads the canaries
 // back and surveys every site once more.
 func (d *drill) verify(ctx context.Context, m *measurement) error {
@@ -199,7 +199,7 @@ func (d *drill) verify(ctx context.Context, m *measurement) error {
 			d.tl.Note(PhaseVerify, "note", "recovery timeout reached", "", "timeout")
 			break
 		}
-		if done && m.ver.settled(d.affected, settle, end) {
+		if done && m.ver.settled(d.affected, settle, end) && m.ver.milestonesChecked(end) {
 			break
 		}
 		if done && now >= end+grace {

@@ -225,3 +225,19 @@ func TestProofUnderWayKeepsThePollingResolution(t *testing.T) {
 		t.Fatalf("rto %.3fs, true outage %.3fs (probe %.1fs, proof reads %.1fs)", got, truth, probe, slowRead)
 	}
 }
+
+// A milestone whose check takes 800ms does not hold back the sites' polls (every 100ms), and
+// is still measured.
+func TestSlowMilestoneKeepsThePollingResolution(t *testing.T) {
+	res := run(t, context.Background(), load(t, "fake-slowmilestone.yaml"), newFakeRuntime())
+	if res.Verdict != result.Pass {
+		t.Fatalf("verdict %s: %s %v", res.Verdict, res.Reason, res.Errors)
+	}
+	const slowCheck = 0.8
+	if gap := res.Metrics.Resolution.PollGapSeconds; gap > slowCheck/2 {
+		t.Fatalf("poll gap %.2fs: the sites' polls waited for an %.1fs milestone check", gap, slowCheck)
+	}
+	if v, ok := res.Metrics.Milestones["slow-check"]; !ok || v == nil {
+		t.Fatalf("milestones %v: slow-check not measured", res.Metrics.Milestones)
+	}
+}

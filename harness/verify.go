@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -81,10 +82,24 @@ func newVerifier(d *drill, m *measurement, stop context.CancelFunc) *verifier {
 func (v *verifier) run(ctx context.Context) {
 	defer close(v.done)
 	var wg sync.WaitGroup
+	defer wg.Wait()
 	for range fingerprintWorkers {
 		wg.Go(func() { _ = v.d.safely("fingerprint proofs", func() error { v.prove(ctx); return nil }) })
 	}
-	defer wg.Wait()
+	// Milestones are polled on a schedule of their own (from the moment the affected set is
+	// known), so that a slow milestone check does not hold back the sites' polls.
+	wg.Go(func() {
+		_ = v.d.safely("milestone polls", func() error {
+			schedule(ctx, v.d.clock, v.d.sc.Intervals.Probe, 1, nil, func(ctx context.Context, _ time.Duration) map[string]Sample {
+				return v.checkMilestones(ctx)
+			}, func(_ context.Context, _ time.Duration, ms map[string]Sample) {
+				v.mu.Lock()
+				defer v.mu.Unlock()
+				v.recordMilestones(ms)
+			})
+			return nil
+		})
+	})
 	_ = v.d.safely("verification polls", func() error {
 		schedule(ctx, v.d.clock, v.d.sc.Intervals.Probe, roundsInFlight, v.begin, v.probe, v.finish)
 		return nil
@@ -129,13 +144,12 @@ func (v *verifier) probe(ctx context.Context, start time.Duration) roundAnswers 
 	return roundAnswers{answers, v.d.clock.Now()}
 }
 
-// finish records a round, in round order: each site's sample, then the milestones. (An
+// finish records a round, in round order: each site's sample. (An
 // interrupted round is not finished: it is not a measurement.)
-func (v *verifier) finish(ctx context.Context, start time.Duration, r roundAnswers) {
+func (v *verifier) finish(_ context.Context, start time.Duration, r roundAnswers) {
 	for _, s := range v.d.sites {
 		v.record(s, r.answers)
 	}
-	v.pollMilestones(ctx)
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	v.inFlight = slices.DeleteFunc(v.inFlight, func(t time.Duration) bool { return t == start })
@@ -283,29 +297,48 @@ func (v *verifier) proveBatch(ctx context.Context, batch []proof) {
 	}
 }
 
-// pollMilestones checks every milestone once, from the moment the affected set is known (so
-// every evaluation sees the same .Sites).
+// pollMilestones checks every milestone once and records the samples, from the moment the
+// affected set is known (so every evaluation sees the same .Sites).
 func (v *verifier) pollMilestones(ctx context.Context) {
+	ms := v.checkMilestones(ctx)
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.recordMilestones(ms)
+}
+
+// checkMilestones checks every milestone once, and returns nothing before the affected set is
+// known or when ctx ends.
+func (v *verifier) checkMilestones(ctx context.Context) map[string]Sample {
 	v.d.mu.Lock()
 	known := v.d.affected != nil
 	v.d.mu.Unlock()
 	if !known || len(v.d.sc.Milestones) == 0 {
-		return
+		return nil
 	}
 	data := v.d.data()
+	out := map[string]Sample{}
 	for _, p := range v.d.sc.Milestones {
 		at := v.d.clock.Now()
 		_, err := v.d.check(ctx, *p, data, "")
 		if ctx.Err() != nil {
-			return
+			return nil
 		}
 		x := Sample{At: at, Pass: err == nil}
 		if err != nil {
 			x.Reason = v.d.redact(err.Error())
 		}
-		v.mu.Lock()
-		v.milestones[p.Name] = append(v.milestones[p.Name], x)
-		v.mu.Unlock()
+		out[p.Name] = x
+	}
+	return out
+}
+
+// recordMilestones adds milestone samples to their series, in the order of their instants
+// (the first evaluation and a round's may come in either order). v.mu must be held.
+func (v *verifier) recordMilestones(ms map[string]Sample) {
+	for name, x := range ms {
+		ss := v.milestones[name]
+		i, _ := slices.BinarySearchFunc(ss, x.At, func(y Sample, at time.Duration) int { return cmp.Compare(y.At, at+1) })
+		v.milestones[name] = slices.Insert(ss, i, x)
 	}
 }
 
@@ -321,6 +354,19 @@ func (v *verifier) settled(sites []string, n int, after time.Duration) bool {
 			count++
 		}
 		if count < n {
+			return false
+		}
+	}
+	return true
+}
+
+// milestonesChecked reports whether every milestone has a check begun after the instant after.
+func (v *verifier) milestonesChecked(after time.Duration) bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	for _, p := range v.d.sc.Milestones {
+		ss := v.milestones[p.Name]
+		if len(ss) == 0 || ss[len(ss)-1].At <= after {
 			return false
 		}
 	}
