@@ -21,7 +21,7 @@ const probePool = 16
 // from the health checks: a checksum reads all of a site's data, and many at once on a small
 // machine only make each one slower (until each outlasts its timeout) and starve the health
 // rounds that time recovery.
-const fingerprintPool = 4
+const fingerprintPool = 2
 
 // healthBatchSites and fingerprintBatchSites are the most sites one batch request carries: a
 // product's sites are sent in chunks of this many, each bounded by its timeout on its own. A
