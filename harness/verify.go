@@ -33,8 +33,9 @@ type verifier struct {
 	samples    map[string][]Sample
 	milestones map[string][]Sample
 	verified   map[string]bool
-	epoch      map[string]int  // bumped by every health failure: a proof begun before is void
-	proving    map[string]bool // a fingerprint read is queued or running
+	epoch      map[string]int           // bumped by every health failure: a proof begun before is void
+	proving    map[string]bool          // a fingerprint read is queued or running
+	provedAt   map[string]time.Duration // the instant of the proof that last verified a site
 	prod       map[Key]*prodState
 	// roundStarts lists when each completed round began; roundEnded is closed, and replaced,
 	// each time a round completes; inFlight are the starts of the rounds in progress.
@@ -65,7 +66,7 @@ func newVerifier(d *drill, m *measurement, stop context.CancelFunc) *verifier {
 	v := &verifier{
 		d: d, m: m, stop: stop, done: make(chan struct{}), roundEnded: make(chan struct{}), cpu0: processCPU(),
 		samples: map[string][]Sample{}, milestones: map[string][]Sample{},
-		verified: map[string]bool{}, epoch: map[string]int{}, proving: map[string]bool{},
+		verified: map[string]bool{}, epoch: map[string]int{}, proving: map[string]bool{}, provedAt: map[string]time.Duration{},
 		prod: map[Key]*prodState{}, proofs: make(chan proof, len(d.sites)+1),
 	}
 	for _, s := range d.sites {
@@ -189,6 +190,12 @@ func (v *verifier) record(s string, answers map[string]map[string]answer) {
 		x.Pass, x.At = false, failAt
 		v.verified[s] = false
 		v.epoch[s]++
+	case v.verified[s] && x.At < v.provedAt[s]:
+		// This poll began before the reads of the proof that verified the site (its round was
+		// recorded after the proof): at its instant the site was still waiting on that proof.
+		x.Pass, x.Unverified, x.Reason = false, true, reasonProving
+		v.insert(s, x)
+		return
 	case v.verified[s]:
 	case v.proving[s]:
 		x.Pass, x.Unverified, x.Reason = false, true, reasonProving // the proof's verdict will settle it
@@ -211,14 +218,26 @@ func (v *verifier) append(s string, x Sample) {
 	v.samples[s] = append(ss, x)
 }
 
+// insert adds a sample to a site's series at its own instant, after those at or before it.
+// v.mu must be held.
+func (v *verifier) insert(s string, x Sample) {
+	v.samples[s] = insertSample(v.samples[s], x)
+}
+
+// insertSample inserts x into ss, ordered by instant, after the samples at or before x.At.
+func insertSample(ss []Sample, x Sample) []Sample {
+	i, _ := slices.BinarySearchFunc(ss, x.At, func(y Sample, at time.Duration) int { return cmp.Compare(y.At, at+1) })
+	return slices.Insert(ss, i, x)
+}
+
 // reasonProving is the reason of a healthy site's poll while its data is being proven.
 const reasonProving = "healthy; fingerprints and links being read"
 
 // settle records a proof's verdict x in s's series at its own instant, after the polls made
 // before its reads began; the polls made while it was read, healthy and waiting on it, take
 // its verdict. It is called only while the proof's epoch holds, so no poll since it was asked
-// for failed. v.mu must be held.
-func (v *verifier) settle(s string, x Sample) {
+// for failed. It returns the instant the proof is recorded at. v.mu must be held.
+func (v *verifier) settle(s string, x Sample) time.Duration {
 	ss := v.samples[s]
 	i := len(ss)
 	for i > 0 && ss[i-1].Unverified && ss[i-1].Reason == reasonProving && ss[i-1].At >= x.At {
@@ -231,6 +250,7 @@ func (v *verifier) settle(s string, x Sample) {
 		x.At = max(x.At, ss[i-1].At)
 	}
 	v.samples[s] = slices.Insert(ss, i, x)
+	return x.At
 }
 
 // unverify marks a site named by a fault: its data must be proven again.
@@ -291,7 +311,9 @@ func (v *verifier) proveBatch(ctx context.Context, batch []proof) {
 		v.proving[p.site] = false
 		if v.epoch[p.site] == p.epoch { // else a health failure since voids it
 			v.verified[p.site] = x.Pass
-			v.settle(p.site, x)
+			if at := v.settle(p.site, x); x.Pass {
+				v.provedAt[p.site] = at
+			}
 		}
 		v.mu.Unlock()
 	}
@@ -337,8 +359,7 @@ func (v *verifier) checkMilestones(ctx context.Context) map[string]Sample {
 func (v *verifier) recordMilestones(ms map[string]Sample) {
 	for name, x := range ms {
 		ss := v.milestones[name]
-		i, _ := slices.BinarySearchFunc(ss, x.At, func(y Sample, at time.Duration) int { return cmp.Compare(y.At, at+1) })
-		v.milestones[name] = slices.Insert(ss, i, x)
+		v.milestones[name] = insertSample(ss, x)
 	}
 }
 
