@@ -25,12 +25,17 @@ import (
 // flight over every product).
 const perSiteWorkers = 16
 
+// perSiteSites is the most sites the per-site rounds are measured at (the target is for 400;
+// at 1,000 a per-site round takes about 8 s, 20 of them minutes).
+const perSiteSites = 400
+
 // roundsPerRun is how many rounds each benchmark iteration runs, for the p50 and p95 of a
 // round's time.
 const roundsPerRun = 20
 
 // BenchmarkProbeRound measures one health round and one fingerprint round over every product
-// (identity, tracker, wiki, pager, status) at 400 and 1,000 sites of 200 records: per site
+// (identity, tracker, wiki, pager, status) at 400 and 1,000 sites of 200 records (per site at
+// 400 only): per site
 // (one GET per site and product on a pool of 16, as drill's) against batched (one POST per
 // product, the five at once), as p50 and p95 over 20 rounds. The services run in this process
 // (httptest) on a PostgreSQL container, so the figures are the services' and the database's
@@ -54,9 +59,11 @@ func BenchmarkProbeRound(b *testing.B) {
 	all := seed.SiteIDs(1, 1000)
 	for _, n := range []int{400, 1000} {
 		for _, probe := range []string{"health", "fingerprint"} {
-			b.Run(fmt.Sprintf("%s/sites=%d/per-site", probe, n), func(b *testing.B) {
-				rounds(b, func() error { return perSiteRound(ctx, client, base, probe, all[:n]) })
-			})
+			if n <= perSiteSites {
+				b.Run(fmt.Sprintf("%s/sites=%d/per-site", probe, n), func(b *testing.B) {
+					rounds(b, func() error { return perSiteRound(ctx, client, base, probe, all[:n]) })
+				})
+			}
 			b.Run(fmt.Sprintf("%s/sites=%d/batch", probe, n), func(b *testing.B) {
 				rounds(b, func() error { return batchRound(ctx, client, base, probe, all[:n]) })
 			})

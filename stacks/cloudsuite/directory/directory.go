@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -58,6 +59,22 @@ type Client struct {
 
 	mu    sync.Mutex
 	cache map[string]entry
+	// gathering is the identity request being gathered, which cache misses join.
+	gathering *gather
+}
+
+// gatherWindow is how long the first cache miss waits for others to join its identity
+// request: many per-site requests at once (a poll of every site) cost a few identity calls,
+// not one each. The request is sent after the window, so it reads identity's state after
+// every joiner arrived: no answer is older than its lookup.
+const gatherWindow = time.Millisecond
+
+// gather is one identity request for the sites of every lookup that joined it.
+type gather struct {
+	sites map[string]bool
+	done  chan struct{}
+	res   map[string]Site
+	err   error
 }
 
 type entry struct {
@@ -97,7 +114,7 @@ func (c *Client) Lookup(ctx context.Context, sites []string) (map[string]Site, e
 	if len(missing) == 0 {
 		return out, nil
 	}
-	fresh, err := c.fetch(ctx, missing)
+	fresh, err := c.fetchGathered(ctx, missing)
 	if err != nil {
 		return nil, err
 	}
@@ -115,6 +132,43 @@ func (c *Client) Lookup(ctx context.Context, sites []string) (map[string]Site, e
 		c.cache[s] = entry{site: site, expires: now.Add(c.ttl)}
 	}
 	return out, nil
+}
+
+// fetchGathered asks identity about sites in the request being gathered, opening one when
+// none is.
+func (c *Client) fetchGathered(ctx context.Context, sites []string) (map[string]Site, error) {
+	c.mu.Lock()
+	g := c.gathering
+	if g == nil {
+		g = &gather{sites: map[string]bool{}, done: make(chan struct{})}
+		c.gathering = g
+		time.AfterFunc(gatherWindow, func() { c.send(g) })
+	}
+	for _, s := range sites {
+		g.sites[s] = true
+	}
+	c.mu.Unlock()
+	select {
+	case <-g.done:
+		return g.res, g.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// send closes a gathered request to joiners and sends it, on a timeout of its own (no
+// joiner's context may cancel the others' answers).
+func (c *Client) send(g *gather) {
+	c.mu.Lock()
+	if c.gathering == g {
+		c.gathering = nil
+	}
+	sites := slices.Sorted(maps.Keys(g.sites))
+	c.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), c.http.Timeout)
+	defer cancel()
+	g.res, g.err = c.fetch(ctx, sites)
+	close(g.done)
 }
 
 func (c *Client) fetch(ctx context.Context, sites []string) (map[string]Site, error) {

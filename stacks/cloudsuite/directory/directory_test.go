@@ -3,8 +3,10 @@ package directory
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -70,5 +72,38 @@ func TestLookupFailsWhenIdentityIsDown(t *testing.T) {
 	defer srv.Close()
 	if _, err := New(srv.URL, 0).Lookup(context.Background(), []string{"a"}); err == nil {
 		t.Fatal("a 503 from identity was not an error")
+	}
+}
+
+// Fifty lookups of one site each, at once (a per-site poll of every site), are answered
+// correctly by a few identity calls, not fifty.
+func TestConcurrentMissesShareOneIdentityCall(t *testing.T) {
+	var calls atomic.Int32
+	var state atomic.Value
+	state.Store(Site{State: Live, Products: []string{"tracker"}})
+	c := New(identity(t, &calls, &state).URL, time.Second)
+	var wg sync.WaitGroup
+	for i := range 50 {
+		site := "b"
+		if i%2 == 0 {
+			site = "a"
+		}
+		if i%3 == 0 {
+			site = fmt.Sprintf("other-%d", i)
+		}
+		wg.Go(func() {
+			got, err := c.Lookup(context.Background(), []string{site})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if want := site == "a"; got[site].Entitled("tracker") != want {
+				t.Errorf("site %s: %+v", site, got[site])
+			}
+		})
+	}
+	wg.Wait()
+	if n := calls.Load(); n > 5 {
+		t.Fatalf("%d identity calls for 50 concurrent lookups", n)
 	}
 }

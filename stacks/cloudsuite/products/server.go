@@ -64,17 +64,11 @@ func (s *Server) refusals(ctx context.Context, q querier, sites []string) (map[s
 	refused := map[string]errStatus{}
 	var entitled []string
 	for _, site := range sites {
-		st := states[site]
-		switch {
-		case st.State == directory.Deleted:
-			refused[site] = errStatus{http.StatusGone, "site deleted"}
-		case st.State != directory.Live:
-			refused[site] = errStatus{http.StatusNotFound, "site not found"}
-		case !st.Entitled(s.Product.Name):
-			refused[site] = errStatus{http.StatusNotFound, "site not entitled to " + s.Product.Name}
-		default:
-			entitled = append(entitled, site)
+		if e, no := s.identityRefusal(states[site]); no {
+			refused[site] = e
+			continue
 		}
+		entitled = append(entitled, site)
 	}
 	rows, err := q.Query(ctx, fmt.Sprintf(`SELECT site_id FROM %q.sites WHERE site_id = ANY($1)`, s.Product.Name), entitled)
 	if err != nil {
@@ -90,7 +84,7 @@ func (s *Server) refusals(ctx context.Context, q querier, sites []string) (map[s
 	}
 	for _, site := range entitled {
 		if !here[site] {
-			refused[site] = errStatus{http.StatusNotFound, "site has no data in " + s.Product.Name}
+			refused[site] = s.noData()
 		}
 	}
 	return refused, nil
@@ -112,6 +106,24 @@ func (s *Server) gate(ctx context.Context, tx pgx.Tx, sites []string) (map[strin
 	return out, nil
 }
 
+// identityRefusal is why identity's answer st forbids this product to serve the site, if it does.
+func (s *Server) identityRefusal(st directory.Site) (errStatus, bool) {
+	switch {
+	case st.State == directory.Deleted:
+		return errStatus{http.StatusGone, "site deleted"}, true
+	case st.State != directory.Live:
+		return errStatus{http.StatusNotFound, "site not found"}, true
+	case !st.Entitled(s.Product.Name):
+		return errStatus{http.StatusNotFound, "site not entitled to " + s.Product.Name}, true
+	}
+	return errStatus{}, false
+}
+
+// noData is the refusal of a site this product has no registration of.
+func (s *Server) noData() errStatus {
+	return errStatus{http.StatusNotFound, "site has no data in " + s.Product.Name}
+}
+
 // serveSite checks that the site may be served and writes the refusal when not.
 func (s *Server) serveSite(w http.ResponseWriter, r *http.Request) (string, bool) {
 	site := r.PathValue("site")
@@ -129,12 +141,25 @@ func (s *Server) serveSite(w http.ResponseWriter, r *http.Request) (string, bool
 
 // health answers 200 when identity has the site live and entitled, this product has it, and
 // every table of the site's data is readable with records in the main table.
+// The registration and every table are read in one statement (store.CheckRegisteredSite).
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
-	site, ok := s.serveSite(w, r)
-	if !ok {
+	site := r.PathValue("site")
+	states, err := s.Directory.Lookup(r.Context(), []string{site})
+	if err != nil {
+		web.Error(w, http.StatusServiceUnavailable, err.Error())
 		return
 	}
-	if err := store.CheckSite(r.Context(), s.Pool, s.Product, site); errors.Is(err, store.ErrNoRecords) {
+	if e, no := s.identityRefusal(states[site]); no {
+		web.Error(w, e.code, e.msg)
+		return
+	}
+	err = store.CheckRegisteredSite(r.Context(), s.Pool, s.Product, site)
+	if errors.Is(err, store.ErrNotRegistered) {
+		e := s.noData()
+		web.Error(w, e.code, e.msg)
+		return
+	}
+	if errors.Is(err, store.ErrNoRecords) {
 		web.Error(w, http.StatusNotFound, err.Error())
 		return
 	} else if err != nil {

@@ -23,7 +23,24 @@ var ErrNoRecords = errors.New("no records")
 // All the tables are read in one statement, one round trip; only when that statement fails
 // are they read one by one, to name the first table that fails.
 func CheckSite(ctx context.Context, pool *pgxpool.Pool, p catalog.Product, site string) error {
+	return checkSite(ctx, pool, p, site, false)
+}
+
+// ErrNotRegistered says a product has no registration of a site (its sites table).
+var ErrNotRegistered = errors.New("site not registered")
+
+// CheckRegisteredSite is CheckSite after the product's registration of the site (its sites
+// table), in the same statement: ErrNotRegistered when the site is not registered, else what
+// CheckSite returns.
+func CheckRegisteredSite(ctx context.Context, pool *pgxpool.Pool, p catalog.Product, site string) error {
+	return checkSite(ctx, pool, p, site, true)
+}
+
+func checkSite(ctx context.Context, pool *pgxpool.Pool, p catalog.Product, site string, registered bool) error {
 	var exists []string
+	if registered {
+		exists = append(exists, fmt.Sprintf(`EXISTS (SELECT 1 FROM %q.sites WHERE site_id = $1)`, p.Name))
+	}
 	var main = -1
 	for _, t := range p.Tables {
 		if !t.Seeded {
@@ -46,7 +63,19 @@ func CheckSite(ctx context.Context, pool *pgxpool.Pool, p catalog.Product, site 
 		if ctx.Err() != nil {
 			return err
 		}
+		if registered {
+			var one int
+			switch err := pool.QueryRow(ctx, fmt.Sprintf(`SELECT 1 FROM %q.sites WHERE site_id = $1`, p.Name), site).Scan(&one); {
+			case errors.Is(err, pgx.ErrNoRows):
+				return ErrNotRegistered
+			case err != nil:
+				return fmt.Errorf("registered sites: %w", err)
+			}
+		}
 		return checkEachTable(ctx, pool, p, site)
+	}
+	if registered && !have[0] {
+		return ErrNotRegistered
 	}
 	if main >= 0 && !have[main] {
 		t, _ := p.Table(p.Main)
