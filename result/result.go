@@ -112,7 +112,7 @@ type Event struct {
 	Output  string  `json:"output,omitempty"` // tail of the output, secrets redacted
 }
 
-// CanaryLoad says what the canary writers added to the stack.
+// ProbeLoad says what the verification polls cost: their rounds and drill's own CPU.
 type ProbeLoad struct {
 	Rounds int `json:"rounds"` // poll rounds completed
 	// RoundP50Seconds and RoundP95Seconds are nearest-rank percentiles of a round's duration
