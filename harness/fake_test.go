@@ -119,8 +119,6 @@ func (c *fakeContainer) ID() string   { return c.name }
 func (c *fakeContainer) Endpoint(_ context.Context, port int) (string, error) {
 	c.rt.mu.Lock()
 	c.rt.endpoints++
-	c.rt.mu.Unlock()
-	c.rt.mu.Lock()
 	sql := c.rt.sql
 	c.rt.mu.Unlock()
 	if port == fakeSQLPort && sql != "" {
@@ -338,17 +336,11 @@ func (a *fakeApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		switch site := parts[2]; parts[3] {
 		case "health":
 		case "fingerprint":
+			corrupt := a.corrupt[site] // as the read began
 			if d := a.slowFingerprint; d > 0 {
-				corrupt := a.corrupt[site]
 				wait(d)
-				if corrupt {
-					fmt.Fprintf(w, "fp-%s-corrupted\n", site)
-					return
-				}
-				fmt.Fprintf(w, "fp-%s\n", site)
-				return
 			}
-			if a.corrupt[site] {
+			if corrupt {
 				fmt.Fprintf(w, "fp-%s-corrupted\n", site)
 				return
 			}

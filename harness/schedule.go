@@ -19,7 +19,7 @@ const roundsInFlight = 2
 // is not finished. begin, when not nil, is told of each round's start before its probe runs.
 // schedule returns when every round it started has ended.
 func schedule[R any](ctx context.Context, clock Clock, period time.Duration, depth int, begin func(start time.Duration),
-	probe func(ctx context.Context, start time.Duration) R, finish func(ctx context.Context, start time.Duration, r R)) {
+	probe func(ctx context.Context, start time.Duration) R, finish func(start time.Duration, r R)) {
 	slots := make(chan struct{}, depth)
 	var wg sync.WaitGroup
 	defer wg.Wait()
@@ -47,7 +47,7 @@ func schedule[R any](ctx context.Context, clock Clock, period time.Duration, dep
 			r := probe(ctx, start)
 			<-before
 			if ctx.Err() == nil {
-				finish(ctx, start, r)
+				finish(start, r)
 			}
 		})
 		next = max(next, start) + period

@@ -60,7 +60,7 @@ func TestScheduleFixedPeriodOverlapAndOverrun(t *testing.T) {
 				}
 				return start
 			},
-			func(_ context.Context, start time.Duration, r time.Duration) {
+			func(start time.Duration, r time.Duration) {
 				if r != start {
 					t.Errorf("round %v finished with the probe of %v", start, r)
 				}

@@ -93,7 +93,7 @@ func (v *verifier) run(ctx context.Context) {
 		_ = v.d.safely("milestone polls", func() error {
 			schedule(ctx, v.d.clock, v.d.sc.Intervals.Probe, 1, nil, func(ctx context.Context, _ time.Duration) map[string]Sample {
 				return v.checkMilestones(ctx)
-			}, func(_ context.Context, _ time.Duration, ms map[string]Sample) {
+			}, func(_ time.Duration, ms map[string]Sample) {
 				v.mu.Lock()
 				defer v.mu.Unlock()
 				v.recordMilestones(ms)
@@ -147,7 +147,7 @@ func (v *verifier) probe(ctx context.Context, start time.Duration) roundAnswers 
 
 // finish records a round, in round order: each site's sample. (An
 // interrupted round is not finished: it is not a measurement.)
-func (v *verifier) finish(_ context.Context, start time.Duration, r roundAnswers) {
+func (v *verifier) finish(start time.Duration, r roundAnswers) {
 	for _, s := range v.d.sites {
 		v.record(s, r.answers)
 	}
