@@ -358,8 +358,7 @@ func (v *verifier) checkMilestones(ctx context.Context) map[string]Sample {
 // (the first evaluation and a round's may come in either order). v.mu must be held.
 func (v *verifier) recordMilestones(ms map[string]Sample) {
 	for name, x := range ms {
-		ss := v.milestones[name]
-		v.milestones[name] = insertSample(ss, x)
+		v.milestones[name] = insertSample(v.milestones[name], x)
 	}
 }
 
