@@ -1,12 +1,15 @@
 package drills
 
-import "github.com/drill-dev/drill/harness"
+import (
+	"github.com/drill-dev/drill/harness"
+	"github.com/drill-dev/drill/harness/runtime"
+)
 
 // Option configures Run, RunCell, Spec and Catalogue.
 type Option func(*config)
 
 type config struct {
-	rt         harness.Runtime
+	rt         runtime.Runtime
 	dir        string
 	harness    []harness.Option
 	unreported bool
@@ -16,7 +19,7 @@ type config struct {
 // WithRuntime runs the drills on rt (default: a Docker runtime per drill, connected with
 // drill's local defaults in force: the Ryuk reaper off and mapped ports on localhost). The
 // caller keeps ownership of rt and closes it.
-func WithRuntime(rt harness.Runtime) Option { return func(c *config) { c.rt = rt } }
+func WithRuntime(rt runtime.Runtime) Option { return func(c *config) { c.rt = rt } }
 
 // WithDir writes the drill's files (result.json, report.html, drill.log, service logs) into
 // dir (default: OutDir()/SCENARIO-SIZE; see Unreported). Give it to one drill only: a second drill would

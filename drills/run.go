@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/drill-dev/drill/harness/runtime"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -102,7 +103,7 @@ func RunCell(ctx context.Context, c harness.Cell, opts ...Option) *result.Result
 }
 
 // runLogged runs the drill with a debug log in dir/drill.log.
-func runLogged(ctx context.Context, c harness.Cell, rt harness.Runtime, dir string, cfg config) (*result.Result, error) {
+func runLogged(ctx context.Context, c harness.Cell, rt runtime.Runtime, dir string, cfg config) (*result.Result, error) {
 	logf, err := os.Create(filepath.Join(dir, "drill.log"))
 	if err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/drill-dev/drill/harness/runtime"
 	"log/slog"
 	"sync"
 	"time"
@@ -53,7 +54,7 @@ func (c *Cleanup) Run(ctx context.Context, timeout time.Duration) error {
 		it := c.items[len(c.items)-1]
 		c.items = c.items[:len(c.items)-1]
 		c.mu.Unlock()
-		if err := runItem(ctx, it); err != nil && !errors.Is(err, ErrNotFound) {
+		if err := runItem(ctx, it); err != nil && !errors.Is(err, runtime.ErrNotFound) {
 			if c.log != nil {
 				c.log.Warn("teardown", "item", it.name, "err", err)
 			}

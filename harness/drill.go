@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/drill-dev/drill/harness/runtime"
 	"io"
 	"log/slog"
 	"maps"
@@ -30,7 +31,7 @@ type drill struct {
 	sc      *scenarios.Scenario
 	stack   *scenarios.Stack
 	size    *scenarios.Size
-	rt      Runtime
+	rt      runtime.Runtime
 	clock   Clock
 	tl      *Timeline
 	cleanup *Cleanup
@@ -66,7 +67,7 @@ type drill struct {
 	book runbookBook // the runbook's steps, human and automated (runbook.go)
 }
 
-func newDrill(sc *scenarios.Scenario, size *scenarios.Size, rt Runtime, cfg config, runID string) *drill {
+func newDrill(sc *scenarios.Scenario, size *scenarios.Size, rt runtime.Runtime, cfg config, runID string) *drill {
 	d := &drill{
 		cfg:     cfg,
 		sc:      sc,
@@ -150,7 +151,7 @@ func (d *drill) data() scenarios.TemplateData {
 }
 
 // saveLogs writes a service's logs to the output directory, once per container.
-func (d *drill) saveLogs(ctx context.Context, service string, c Container) {
+func (d *drill) saveLogs(ctx context.Context, service string, c runtime.Container) {
 	if d.cfg.outDir == "" {
 		return
 	}

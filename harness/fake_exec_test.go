@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/drill-dev/drill/harness/runtime"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -21,20 +22,20 @@ import (
 //	fake-panic ...          panics, as a harness bug would
 //
 // so that every exec form of the data plane speaks the same protocol as the http one.
-func (a *fakeApp) exec(srv *httptest.Server, cmd []string, stdin []byte) (ExecResult, bool) {
+func (a *fakeApp) exec(srv *httptest.Server, cmd []string, stdin []byte) (runtime.ExecResult, bool) {
 	switch {
 	case len(cmd) == 3 && cmd[0] == "fake-http":
 		req, err := http.NewRequest(cmd[1], srv.URL+cmd[2], bytes.NewReader(stdin))
 		if err != nil {
-			return ExecResult{ExitCode: 2, Output: []byte(err.Error())}, true
+			return runtime.ExecResult{ExitCode: 2, Output: []byte(err.Error())}, true
 		}
 		resp, err := srv.Client().Do(req)
 		if err != nil {
-			return ExecResult{ExitCode: 2, Output: []byte(err.Error())}, true
+			return runtime.ExecResult{ExitCode: 2, Output: []byte(err.Error())}, true
 		}
 		defer resp.Body.Close()
 		body, _ := io.ReadAll(resp.Body)
-		res := ExecResult{Stdout: body}
+		res := runtime.ExecResult{Stdout: body}
 		res.Output = append(fmt.Appendf(nil, "fake-http: %s %s: %d\n", cmd[1], cmd[2], resp.StatusCode), body...)
 		if resp.StatusCode >= 300 {
 			res.ExitCode = 1
@@ -45,21 +46,21 @@ func (a *fakeApp) exec(srv *httptest.Server, cmd []string, stdin []byte) (ExecRe
 			Sites []string `json:"sites"`
 		}
 		if err := json.Unmarshal(stdin, &in); err != nil {
-			return ExecResult{ExitCode: 2, Output: []byte(err.Error())}, true
+			return runtime.ExecResult{ExitCode: 2, Output: []byte(err.Error())}, true
 		}
 		a.mu.Lock()
 		out, _ := json.Marshal(map[string]any{"results": a.batch(cmd[1], in.Sites)})
 		a.mu.Unlock()
-		return ExecResult{Output: out, Stdout: out}, true
+		return runtime.ExecResult{Output: out, Stdout: out}, true
 	case len(cmd) > 0 && cmd[0] == "fake-panic":
 		panic("fake-panic: " + strings.Join(cmd[1:], " "))
 	case len(cmd) == 1 && cmd[0] == "fake-lines":
 		a.mu.Lock()
 		out := []byte(strings.Join(a.sites, "\n") + "\n")
 		a.mu.Unlock()
-		return ExecResult{Output: out, Stdout: out}, true
+		return runtime.ExecResult{Output: out, Stdout: out}, true
 	}
-	return ExecResult{}, false
+	return runtime.ExecResult{}, false
 }
 
 // batch answers a batch probe of kind health (ok or gone) or fingerprint (the checksum, and

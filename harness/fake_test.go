@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/drill-dev/drill/harness/runtime"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -56,13 +57,13 @@ func (r *fakeRuntime) leftovers() []string {
 	return out
 }
 
-func (r *fakeRuntime) Info(context.Context) (Info, error) {
-	return Info{ServerVersion: "fake", CPUs: 2}, nil
+func (r *fakeRuntime) Info(context.Context) (runtime.Info, error) {
+	return runtime.Info{ServerVersion: "fake", CPUs: 2}, nil
 }
 
 func (r *fakeRuntime) ImageID(_ context.Context, ref string) (string, error) {
 	if r.missing[ref] {
-		return "", ErrImageMissing
+		return "", runtime.ErrImageMissing
 	}
 	return "sha256:" + ref, nil
 }
@@ -98,13 +99,13 @@ func (r *fakeRuntime) RemoveVolume(_ context.Context, name string) error {
 
 func (r *fakeRuntime) WipeVolume(context.Context, string, string) error { return nil }
 
-func (r *fakeRuntime) Start(_ context.Context, spec ContainerSpec) (Container, error) {
+func (r *fakeRuntime) Start(_ context.Context, spec runtime.ContainerSpec) (runtime.Container, error) {
 	r.record("create container", spec.Name)
 	return &fakeContainer{rt: r, name: spec.Name, srv: httptest.NewServer(r.app)}, nil
 }
 
-func (r *fakeRuntime) RunOnce(_ context.Context, spec ContainerSpec) (ExecResult, error) {
-	return ExecResult{Output: []byte(strings.Join(spec.Command, " "))}, nil
+func (r *fakeRuntime) RunOnce(_ context.Context, spec runtime.ContainerSpec) (runtime.ExecResult, error) {
+	return runtime.ExecResult{Output: []byte(strings.Join(spec.Command, " "))}, nil
 }
 
 type fakeContainer struct {
@@ -131,7 +132,7 @@ func (c *fakeContainer) Endpoint(_ context.Context, port int) (string, error) {
 
 // Exec understands "sleep SECONDS", so a runbook can take a known time, and the commands of
 // fakeApp.exec (fake_exec_test.go).
-func (c *fakeContainer) Exec(ctx context.Context, cmd []string, _ string, stdin []byte) (ExecResult, error) {
+func (c *fakeContainer) Exec(ctx context.Context, cmd []string, _ string, stdin []byte) (runtime.ExecResult, error) {
 	c.mu.Lock()
 	srv := c.srv
 	c.mu.Unlock()
@@ -144,15 +145,15 @@ func (c *fakeContainer) Exec(ctx context.Context, cmd []string, _ string, stdin 
 		select {
 		case <-time.After(time.Duration(s * float64(time.Second))):
 		case <-ctx.Done():
-			return ExecResult{}, ctx.Err()
+			return runtime.ExecResult{}, ctx.Err()
 		}
-		return ExecResult{}, nil
+		return runtime.ExecResult{}, nil
 	}
 	if len(cmd) > 0 && cmd[0] == "false" {
-		return ExecResult{ExitCode: 1, Output: []byte("false says no")}, nil
+		return runtime.ExecResult{ExitCode: 1, Output: []byte("false says no")}, nil
 	}
 	out := []byte(strings.Join(cmd, " "))
-	return ExecResult{Output: out, Stdout: out}, nil
+	return runtime.ExecResult{Output: out, Stdout: out}, nil
 }
 
 func (c *fakeContainer) Logs(context.Context) (io.ReadCloser, error) {

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"runtime"
+	goruntime "runtime"
 	"slices"
 	"strings"
 
@@ -16,8 +16,8 @@ import (
 func (d *drill) finish(ctx context.Context, res *result.Result, m *measurement, err error) {
 	start := d.clock.Now()
 	res.Run.Repro.DrillVersion = d.cfg.version
-	res.Run.Repro.HostCores = runtime.NumCPU()
-	res.Run.Repro.HostOS = runtime.GOOS + "/" + runtime.GOARCH
+	res.Run.Repro.HostCores = goruntime.NumCPU()
+	res.Run.Repro.HostOS = goruntime.GOOS + "/" + goruntime.GOARCH
 	res.Run.Repro.Command = d.cfg.command
 	res.Run.Repro.ScenarioHash = sha(d.sc.Source)
 	res.Run.Repro.StackHash = sha(append(slices.Clip(d.stack.Source), d.stack.ComposeSource...)) // with its compose file, if any

@@ -2,6 +2,7 @@ package harness
 
 import (
 	"context"
+	"github.com/drill-dev/drill/harness/runtime"
 	"strings"
 	"testing"
 
@@ -21,7 +22,7 @@ func (r *panicRuntime) CreateNetwork(ctx context.Context, name string, l map[str
 	return r.fakeRuntime.CreateNetwork(ctx, name, l)
 }
 
-func (r *panicRuntime) Start(ctx context.Context, spec ContainerSpec) (Container, error) {
+func (r *panicRuntime) Start(ctx context.Context, spec runtime.ContainerSpec) (runtime.Container, error) {
 	if r.at == "start side" && strings.HasSuffix(spec.Name, "-side") {
 		panic("start bug")
 	}

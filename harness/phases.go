@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/drill-dev/drill/harness/runtime"
 	"maps"
 	"slices"
 
@@ -38,14 +39,14 @@ func (d *drill) prepare(ctx context.Context, res *result.Result) error {
 // imageID returns a service image's ID, building it from its context when absent.
 func (d *drill) imageID(ctx context.Context, svc *scenarios.Service) (string, error) {
 	id, err := d.rt.ImageID(ctx, svc.Image)
-	if errors.Is(err, ErrImageMissing) && svc.Build != "" {
+	if errors.Is(err, runtime.ErrImageMissing) && svc.Build != "" {
 		d.log.Info("building image", "service", svc.Name, "image", svc.Image)
 		if err := d.rt.BuildImage(ctx, svc.Image, svc.Build); err != nil {
 			return "", infra(fmt.Errorf("build %s for %s: %w", svc.Image, svc.Name, err))
 		}
 		id, err = d.rt.ImageID(ctx, svc.Image)
 	}
-	if errors.Is(err, ErrImageMissing) {
+	if errors.Is(err, runtime.ErrImageMissing) {
 		return "", infra(fmt.Errorf("image %s of service %s is missing and the stack gives no build context: build it with `make images` (or `drill images`)", svc.Image, svc.Name))
 	}
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/drill-dev/drill/harness/runtime"
 	"io"
 	"net/http"
 	"strconv"
@@ -213,7 +214,7 @@ func (d *drill) execCall(ctx context.Context, c *scenarios.ExecCall, data scenar
 
 // execRun runs a command in a service with stdin (when not nil) as its input; a non-zero exit
 // is an error carrying the tail of the output.
-func (d *drill) execRun(ctx context.Context, c *scenarios.ExecCall, data scenarios.TemplateData, defaultService string, stdin []byte) (ExecResult, error) {
+func (d *drill) execRun(ctx context.Context, c *scenarios.ExecCall, data scenarios.TemplateData, defaultService string, stdin []byte) (runtime.ExecResult, error) {
 	svc := c.Service
 	if svc == "" {
 		svc = defaultService
@@ -222,17 +223,17 @@ func (d *drill) execRun(ctx context.Context, c *scenarios.ExecCall, data scenari
 	for i, a := range c.Command {
 		r, err := scenarios.Render(a, data)
 		if err != nil {
-			return ExecResult{}, err
+			return runtime.ExecResult{}, err
 		}
 		cmd[i] = r
 	}
 	ctr, err := d.svcs.get(svc)
 	if err != nil {
-		return ExecResult{}, err
+		return runtime.ExecResult{}, err
 	}
 	res, err := ctr.Exec(ctx, cmd, c.User, stdin)
 	if err != nil {
-		return ExecResult{}, fmt.Errorf("exec in %s: %w", svc, err)
+		return runtime.ExecResult{}, fmt.Errorf("exec in %s: %w", svc, err)
 	}
 	if res.ExitCode != 0 {
 		return res, fmt.Errorf("exec in %s: exit %d: %s", svc, res.ExitCode, tail(strings.TrimSpace(string(res.Output)), 500))

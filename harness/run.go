@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"github.com/drill-dev/drill/harness/runtime"
 	"maps"
 	"slices"
 	"time"
@@ -46,7 +47,7 @@ func NewRunID() string {
 //
 // Defaults: seed 1, a real clock, no logger, no observer, no operator, a random run ID,
 // teardown within 2m.
-func Run(ctx context.Context, sc *scenarios.Scenario, sizeName string, rt Runtime, opts ...Option) (*result.Result, error) {
+func Run(ctx context.Context, sc *scenarios.Scenario, sizeName string, rt runtime.Runtime, opts ...Option) (*result.Result, error) {
 	cfg := defaults()
 	for _, o := range opts {
 		o(&cfg)
@@ -67,7 +68,7 @@ func Run(ctx context.Context, sc *scenarios.Scenario, sizeName string, rt Runtim
 		runID = NewRunID()
 	}
 	d := newDrill(sc, size, rt, cfg, runID)
-	d.labels = Labels(runID, sc.Name, size.Name, started)
+	d.labels = runtime.Labels(runID, sc.Name, size.Name, started)
 	res := d.newResult(started)
 	cpu0 := processCPU()
 

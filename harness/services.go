@@ -3,6 +3,7 @@ package harness
 import (
 	"context"
 	"fmt"
+	"github.com/drill-dev/drill/harness/runtime"
 	"sort"
 	"sync"
 
@@ -15,7 +16,7 @@ type services struct {
 	d  *drill
 	mu sync.Mutex
 	// running maps a service name to its container; absent when removed.
-	running map[string]Container
+	running map[string]runtime.Container
 	// volumes maps a stack volume name to its Docker volume name, once created.
 	volumes map[string]string
 	// endpoints caches "service:port" addresses per container; lookups counts the engine's
@@ -25,11 +26,11 @@ type services struct {
 }
 
 func newServices(d *drill) *services {
-	return &services{d: d, running: map[string]Container{}, volumes: map[string]string{}, endpoints: map[string]cachedEndpoint{}}
+	return &services{d: d, running: map[string]runtime.Container{}, volumes: map[string]string{}, endpoints: map[string]cachedEndpoint{}}
 }
 
 // get returns the running container of a service.
-func (s *services) get(name string) (Container, error) {
+func (s *services) get(name string) (runtime.Container, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, ok := s.running[name]
@@ -70,16 +71,16 @@ func (s *services) forgetVolume(vol string) {
 }
 
 // spec builds the container spec of a service.
-func (s *services) spec(ctx context.Context, svc *scenarios.Service) (ContainerSpec, error) {
+func (s *services) spec(ctx context.Context, svc *scenarios.Service) (runtime.ContainerSpec, error) {
 	env := map[string]string{}
 	for k, v := range svc.Env {
 		env[k] = v.Value
 	}
 	m, err := s.mounts(ctx, svc.Volumes)
 	if err != nil {
-		return ContainerSpec{}, err
+		return runtime.ContainerSpec{}, err
 	}
-	return ContainerSpec{
+	return runtime.ContainerSpec{
 		Name:     s.d.prefix + "-" + svc.Name,
 		Image:    svc.Image,
 		Command:  svc.Command,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/drill-dev/drill/harness/runtime"
 	"strings"
 	"sync"
 	"time"
@@ -295,7 +296,7 @@ func (d *drill) runOnce(ctx context.Context, r *scenarios.RunCall, data scenario
 	if err != nil {
 		return "", err
 	}
-	spec := ContainerSpec{
+	spec := runtime.ContainerSpec{
 		Name:     fmt.Sprintf("%s-run-%d", d.prefix, d.nextRun()),
 		Image:    r.Image,
 		Command:  cmd,

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"github.com/drill-dev/drill/harness/runtime"
 	"os"
 	"os/exec"
 	"strconv"
@@ -10,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/drill-dev/drill/harness"
 	"github.com/drill-dev/drill/harness/docker"
 )
 
@@ -41,7 +41,7 @@ func labelledRun(t *testing.T, rt *docker.Runtime, run docker.RunLabels) (nw, vo
 	nw, vol = "gc-test-"+run.RunID, "gc-test-"+run.RunID
 	t.Cleanup(func() {
 		for _, err := range []error{rt.RemoveNetwork(ctx, nw), rt.RemoveVolume(ctx, vol)} {
-			if err != nil && !errors.Is(err, harness.ErrNotFound) {
+			if err != nil && !errors.Is(err, runtime.ErrNotFound) {
 				t.Error(err)
 			}
 		}

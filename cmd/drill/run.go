@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/drill-dev/drill/harness/runtime"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -230,7 +231,7 @@ func plan(args []string, f runFlags) ([]harness.Cell, error) {
 }
 
 // runCell runs one drill, writes its result and reports, and returns its exit code.
-func runCell(ctx context.Context, st *state, rt harness.Runtime, c harness.Cell, f runFlags, outs reports.Outputs) int {
+func runCell(ctx context.Context, st *state, rt runtime.Runtime, c harness.Cell, f runFlags, outs reports.Outputs) int {
 	dir := f.out
 	if dir == "" {
 		dir = filepath.Join("out", fmt.Sprintf("%s-%s-%s", c.Scenario.Name, c.Size, time.Now().Format("20060102-150405")))

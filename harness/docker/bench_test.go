@@ -2,9 +2,9 @@ package docker_test
 
 import (
 	"context"
+	"github.com/drill-dev/drill/harness/runtime"
 	"testing"
 
-	"github.com/drill-dev/drill/harness"
 	"github.com/drill-dev/drill/harness/docker"
 )
 
@@ -30,7 +30,7 @@ func BenchmarkStartRemove(b *testing.B) {
 	r := benchRuntime(b)
 	ctx := context.Background()
 	for b.Loop() {
-		c, err := r.Start(ctx, harness.ContainerSpec{Name: name("bench"), Image: sleeperImage, Labels: labels(), Init: true, Ports: []int{sleeperPort}})
+		c, err := r.Start(ctx, runtime.ContainerSpec{Name: name("bench"), Image: sleeperImage, Labels: labels(), Init: true, Ports: []int{sleeperPort}})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -45,7 +45,7 @@ func BenchmarkRunOnce(b *testing.B) {
 	r := benchRuntime(b)
 	ctx := context.Background()
 	for b.Loop() {
-		res, err := r.RunOnce(ctx, harness.ContainerSpec{Image: sleeperImage, Labels: labels(), Init: true, Command: []string{"say", "a", "b", "0"}})
+		res, err := r.RunOnce(ctx, runtime.ContainerSpec{Image: sleeperImage, Labels: labels(), Init: true, Command: []string{"say", "a", "b", "0"}})
 		if err != nil || res.ExitCode != 0 {
 			b.Fatal(err, res.ExitCode)
 		}
@@ -56,7 +56,7 @@ func BenchmarkRunOnce(b *testing.B) {
 func BenchmarkExec(b *testing.B) {
 	r := benchRuntime(b)
 	ctx := context.Background()
-	c, err := r.Start(ctx, harness.ContainerSpec{Name: name("bench"), Image: sleeperImage, Labels: labels(), Init: true})
+	c, err := r.Start(ctx, runtime.ContainerSpec{Name: name("bench"), Image: sleeperImage, Labels: labels(), Init: true})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/drill-dev/drill/harness/runtime"
 	"io"
 	"math"
 	"net"
@@ -14,12 +15,10 @@ import (
 	"github.com/moby/moby/api/types/mount"
 	"github.com/moby/moby/client"
 	"github.com/testcontainers/testcontainers-go"
-
-	"github.com/drill-dev/drill/harness"
 )
 
 // Container is a container started by Runtime.Start. Its lifecycle operations go straight to
-// the engine; errors for a container that no longer exists wrap harness.ErrNotFound.
+// the engine; errors for a container that no longer exists wrap runtime.ErrNotFound.
 type Container struct {
 	rt   *Runtime
 	tc   *testcontainers.DockerContainer
@@ -27,15 +26,15 @@ type Container struct {
 	id   string
 }
 
-var _ harness.Container = (*Container)(nil)
+var _ runtime.Container = (*Container)(nil)
 
-// Name implements harness.Container.
+// Name implements runtime.Container.
 func (c *Container) Name() string { return c.name }
 
-// ID implements harness.Container.
+// ID implements runtime.Container.
 func (c *Container) ID() string { return c.id }
 
-// Endpoint implements harness.Container: host:port of the published container port, asked of
+// Endpoint implements runtime.Container: host:port of the published container port, asked of
 // the engine on every call because the mapping changes when the container restarts. The host is
 // 127.0.0.1 for a local engine.
 func (c *Container) Endpoint(ctx context.Context, port int) (string, error) {
@@ -52,17 +51,17 @@ func (c *Container) Endpoint(ctx context.Context, port int) (string, error) {
 	return net.JoinHostPort(host, p.Port()), nil
 }
 
-// Logs implements harness.Container: stdout and stderr so far, interleaved, without
+// Logs implements runtime.Container: stdout and stderr so far, interleaved, without
 // following. The caller must close the reader.
 func (c *Container) Logs(ctx context.Context) (io.ReadCloser, error) {
 	return c.rt.logs(ctx, c.id, c.name)
 }
 
-// State implements harness.Container; a container that no longer exists is "removed".
+// State implements runtime.Container; a container that no longer exists is "removed".
 func (c *Container) State(ctx context.Context) (string, error) {
 	res, err := c.rt.cli.ContainerInspect(ctx, c.id, client.ContainerInspectOptions{})
 	if err != nil {
-		if errors.Is(notFound(err), harness.ErrNotFound) {
+		if errors.Is(notFound(err), runtime.ErrNotFound) {
 			return "removed", nil
 		}
 		return "", fmt.Errorf("inspect %s: %w", c.name, err)
@@ -73,7 +72,7 @@ func (c *Container) State(ctx context.Context) (string, error) {
 	return string(res.Container.State.Status), nil
 }
 
-// Stop implements harness.Container: SIGTERM (or the image's stop signal), then SIGKILL
+// Stop implements runtime.Container: SIGTERM (or the image's stop signal), then SIGKILL
 // after timeout, rounded up to whole seconds.
 func (c *Container) Stop(ctx context.Context, timeout time.Duration) error {
 	secs := int(math.Ceil(timeout.Seconds()))
@@ -81,37 +80,37 @@ func (c *Container) Stop(ctx context.Context, timeout time.Duration) error {
 	return c.wrap("stop", err)
 }
 
-// Start implements harness.Container: it starts a stopped container again.
+// Start implements runtime.Container: it starts a stopped container again.
 func (c *Container) Start(ctx context.Context) error {
 	_, err := c.rt.cli.ContainerStart(ctx, c.id, client.ContainerStartOptions{})
 	return c.wrap("start", err)
 }
 
-// Kill implements harness.Container with SIGKILL.
+// Kill implements runtime.Container with SIGKILL.
 func (c *Container) Kill(ctx context.Context) error {
 	_, err := c.rt.cli.ContainerKill(ctx, c.id, client.ContainerKillOptions{Signal: "KILL"})
 	return c.wrap("kill", err)
 }
 
-// Pause implements harness.Container (cgroup freezer: the processes stop being scheduled).
+// Pause implements runtime.Container (cgroup freezer: the processes stop being scheduled).
 func (c *Container) Pause(ctx context.Context) error {
 	_, err := c.rt.cli.ContainerPause(ctx, c.id, client.ContainerPauseOptions{})
 	return c.wrap("pause", err)
 }
 
-// Unpause implements harness.Container.
+// Unpause implements runtime.Container.
 func (c *Container) Unpause(ctx context.Context) error {
 	_, err := c.rt.cli.ContainerUnpause(ctx, c.id, client.ContainerUnpauseOptions{})
 	return c.wrap("unpause", err)
 }
 
-// Restart implements harness.Container: stop with the engine's default timeout, then start.
+// Restart implements runtime.Container: stop with the engine's default timeout, then start.
 func (c *Container) Restart(ctx context.Context) error {
 	_, err := c.rt.cli.ContainerRestart(ctx, c.id, client.ContainerRestartOptions{})
 	return c.wrap("restart", err)
 }
 
-// Remove implements harness.Container: it force-removes the container with its anonymous
+// Remove implements runtime.Container: it force-removes the container with its anonymous
 // volumes and, when withVolumes, then removes the named volumes it mounted (which fails for a
 // volume another container still uses).
 func (c *Container) Remove(ctx context.Context, withVolumes bool) error {
@@ -133,7 +132,7 @@ func (c *Container) Remove(ctx context.Context, withVolumes bool) error {
 	}
 	var errs []error
 	for _, v := range named {
-		if err := c.rt.RemoveVolume(ctx, v); err != nil && !errors.Is(err, harness.ErrNotFound) {
+		if err := c.rt.RemoveVolume(ctx, v); err != nil && !errors.Is(err, runtime.ErrNotFound) {
 			errs = append(errs, err)
 		}
 	}

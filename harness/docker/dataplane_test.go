@@ -3,6 +3,7 @@ package docker_test
 import (
 	"context"
 	"errors"
+	"github.com/drill-dev/drill/harness/runtime"
 	"strings"
 	"time"
 
@@ -19,7 +20,7 @@ var _ = Describe("Runtime, for the data plane", Label("docker"), func() {
 	BeforeEach(requireDocker)
 
 	It("gives an exec its stdin and keeps stdout apart from stderr", func(ctx SpecContext) {
-		c := startSleeper(ctx, harness.ContainerSpec{})
+		c := startSleeper(ctx, runtime.ContainerSpec{})
 		in := []byte(`{"seq": 3, "sites": ["a", "it's"]}`)
 		res, err := c.Exec(ctx, []string{"/sleeper", "cat", "-"}, "", in)
 		Expect(err).NotTo(HaveOccurred())
@@ -39,13 +40,13 @@ var _ = Describe("Runtime, for the data plane", Label("docker"), func() {
 
 	It("mounts a new volume with nocopy empty, without it filled from the image", func(ctx SpecContext) {
 		present, err := rt.ImageID(ctx, shellImage)
-		if errors.Is(err, harness.ErrImageMissing) {
+		if errors.Is(err, runtime.ErrImageMissing) {
 			Skip(shellImage + " is absent (make images)")
 		}
 		Expect(err).NotTo(HaveOccurred(), present)
 		list := func(nocopy bool) string {
 			v := volume(ctx)
-			res, err := rt.RunOnce(ctx, harness.ContainerSpec{
+			res, err := rt.RunOnce(ctx, runtime.ContainerSpec{
 				Image: shellImage, Entrypoint: []string{"/bin/ls", "-A", "/usr/lib/postgresql"}, Labels: labels(),
 				Volumes: map[string]string{v: "/usr/lib/postgresql"}, NoCopy: map[string]bool{v: nocopy},
 			})
@@ -66,7 +67,7 @@ var _ = Describe("the sql data plane on real databases", Label("docker"), func()
 
 	for _, db := range []struct{ name, image string }{{"pg", "drill/postgres:15"}, {"maria", "drill/mariadb:10.11"}} {
 		It("measures a tenant deleted and restored on "+db.name, func(ctx SpecContext) {
-			if _, err := rt.ImageID(ctx, db.image); errors.Is(err, harness.ErrImageMissing) {
+			if _, err := rt.ImageID(ctx, db.image); errors.Is(err, runtime.ErrImageMissing) {
 				Skip(db.image + " is absent (make images)")
 			}
 			sc, err := scenarios.Load("testdata/sqlplane/" + db.name + "-scenario.yaml")
@@ -97,7 +98,7 @@ var _ = Describe("the sql data plane on real databases", Label("docker"), func()
 
 // leftovers counts the containers, networks and volumes labelled with a run.
 func leftovers(ctx context.Context, run string) int {
-	f := client.Filters{}.Add("label", harness.LabelRunID+"="+run)
+	f := client.Filters{}.Add("label", runtime.LabelRunID+"="+run)
 	cs, err := cli.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: f})
 	Expect(err).NotTo(HaveOccurred())
 	ns, err := cli.NetworkList(ctx, client.NetworkListOptions{Filters: f})

@@ -4,32 +4,31 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/drill-dev/drill/harness/runtime"
 	"io"
 	"time"
 
 	"github.com/moby/moby/api/pkg/stdcopy"
 	"github.com/moby/moby/client"
-
-	"github.com/drill-dev/drill/harness"
 )
 
-// Exec implements harness.Container: it runs cmd as user (the image's user when empty), with
+// Exec implements runtime.Container: it runs cmd as user (the image's user when empty), with
 // stdin as its standard input when not nil (closed once written), and returns its exit code,
 // its stdout alone, and its stdout and stderr interleaved (each stream in the order written;
 // across the two, in the order the engine received them). A command that cannot start is a
 // non-zero exit code with the engine's message in the output, not an error. Each exec costs a
 // round of engine calls (create, attach, inspect): about 150 ms here, more under load.
-func (c *Container) Exec(ctx context.Context, cmd []string, user string, stdin []byte) (harness.ExecResult, error) {
+func (c *Container) Exec(ctx context.Context, cmd []string, user string, stdin []byte) (runtime.ExecResult, error) {
 	cli := c.rt.cli
 	created, err := cli.ExecCreate(ctx, c.id, client.ExecCreateOptions{
 		User: user, Cmd: cmd, AttachStdin: stdin != nil, AttachStdout: true, AttachStderr: true,
 	})
 	if err != nil {
-		return harness.ExecResult{}, fmt.Errorf("exec in %s: %w", c.name, notFound(err))
+		return runtime.ExecResult{}, fmt.Errorf("exec in %s: %w", c.name, notFound(err))
 	}
 	att, err := cli.ExecAttach(ctx, created.ID, client.ExecAttachOptions{})
 	if err != nil {
-		return harness.ExecResult{}, fmt.Errorf("exec in %s: attach: %w", c.name, notFound(err))
+		return runtime.ExecResult{}, fmt.Errorf("exec in %s: attach: %w", c.name, notFound(err))
 	}
 	defer att.Close()
 	if stdin != nil {
@@ -47,16 +46,16 @@ func (c *Container) Exec(ctx context.Context, cmd []string, user string, stdin [
 	select {
 	case err := <-read:
 		if err != nil {
-			return harness.ExecResult{}, fmt.Errorf("exec in %s: read output: %w", c.name, err)
+			return runtime.ExecResult{}, fmt.Errorf("exec in %s: read output: %w", c.name, err)
 		}
 	case <-ctx.Done():
-		return harness.ExecResult{}, fmt.Errorf("exec in %s: %w", c.name, ctx.Err())
+		return runtime.ExecResult{}, fmt.Errorf("exec in %s: %w", c.name, ctx.Err())
 	}
 	code, err := c.execExit(ctx, created.ID)
 	if err != nil {
-		return harness.ExecResult{}, err
+		return runtime.ExecResult{}, err
 	}
-	return harness.ExecResult{ExitCode: code, Output: all.Bytes(), Stdout: out.Bytes()}, nil
+	return runtime.ExecResult{ExitCode: code, Output: all.Bytes(), Stdout: out.Bytes()}, nil
 }
 
 // execExit waits for the engine to mark an exec whose streams have closed as stopped (it does

@@ -5,13 +5,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/drill-dev/drill/harness/runtime"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/moby/moby/client"
-
-	"github.com/drill-dev/drill/harness"
 )
 
 // GCOptions selects what GC removes. The zero value removes what runs on this host left behind
@@ -82,7 +81,7 @@ func GC(ctx context.Context, rt *Runtime, opts GCOptions) (GCReport, error) {
 
 func (o GCOptions) withDefaults() GCOptions {
 	if o.Host == "" {
-		o.Host = harness.Hostname()
+		o.Host = runtime.Hostname()
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -169,7 +168,7 @@ func (r *Runtime) findRuns(ctx context.Context, extra map[string]string) (map[st
 func (r *Runtime) removeRuns(ctx context.Context, runs []GCRun) error {
 	var errs []error
 	keep := func(err error) {
-		if err != nil && !errors.Is(err, harness.ErrNotFound) {
+		if err != nil && !errors.Is(err, runtime.ErrNotFound) {
 			errs = append(errs, err)
 		}
 	}

@@ -1,6 +1,7 @@
 package docker_test
 
 import (
+	"github.com/drill-dev/drill/harness/runtime"
 	"os"
 	"os/exec"
 	"slices"
@@ -10,7 +11,6 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/drill-dev/drill/harness"
 	"github.com/drill-dev/drill/harness/docker"
 )
 
@@ -28,7 +28,7 @@ func fakeRun(ctx SpecContext, run docker.RunLabels) (ctr, nw, vol string) {
 	nw, vol = name("net"), name("vol")
 	Expect(rt.CreateNetwork(ctx, nw, labels(run.Map()))).To(Succeed())
 	Expect(rt.CreateVolume(ctx, vol, labels(run.Map()))).To(Succeed())
-	c := startSleeper(ctx, harness.ContainerSpec{Network: nw, Volumes: map[string]string{vol: "/data"}, Labels: run.Map()})
+	c := startSleeper(ctx, runtime.ContainerSpec{Network: nw, Volumes: map[string]string{vol: "/data"}, Labels: run.Map()})
 	return c.Name(), nw, vol
 }
 
@@ -71,7 +71,7 @@ var _ = Describe("GC", Label("docker"), func() {
 		liveC, liveN, liveV := fakeRun(ctx, live)
 		DeferCleanup(func(ctx SpecContext) { _ = rt.RemoveNetwork(ctx, liveN) })
 		bareV := volume(ctx) // no drill.run-id
-		bare := startSleeper(ctx, harness.ContainerSpec{Volumes: map[string]string{bareV: "/data"}})
+		bare := startSleeper(ctx, runtime.ContainerSpec{Volumes: map[string]string{bareV: "/data"}})
 
 		By("a dry run reports and removes nothing")
 		rep, err := docker.GC(ctx, rt, scope(docker.GCOptions{DryRun: true}))

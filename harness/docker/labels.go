@@ -3,7 +3,7 @@ package docker
 import (
 	"errors"
 	"fmt"
-	"github.com/drill-dev/drill/harness"
+	"github.com/drill-dev/drill/harness/runtime"
 	"maps"
 	"os"
 	"strconv"
@@ -11,14 +11,14 @@ import (
 )
 
 // The labels that name the run a container, network or volume belongs to: the harness sets
-// them (harness.Labels); GC finds resources by LabelRunID and never touches anything without it.
+// them (runtime.Labels); GC finds resources by LabelRunID and never touches anything without it.
 const (
-	LabelRunID    = harness.LabelRunID
-	LabelHost     = harness.LabelHost
-	LabelPID      = harness.LabelPID
-	LabelStarted  = harness.LabelStarted
-	LabelScenario = harness.LabelScenario
-	LabelSize     = harness.LabelSize
+	LabelRunID    = runtime.LabelRunID
+	LabelHost     = runtime.LabelHost
+	LabelPID      = runtime.LabelPID
+	LabelStarted  = runtime.LabelStarted
+	LabelScenario = runtime.LabelScenario
+	LabelSize     = runtime.LabelSize
 )
 
 // RunLabels names one run of drill on one host: the labels every resource of the run carries.
@@ -35,7 +35,7 @@ type RunLabels struct {
 func NewRunLabels(runID, scenario, size string) RunLabels {
 	return RunLabels{
 		RunID:    runID,
-		Host:     harness.Hostname(),
+		Host:     runtime.Hostname(),
 		PID:      os.Getpid(),
 		Started:  time.Now().UTC().Truncate(time.Second),
 		Scenario: scenario,

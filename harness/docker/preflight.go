@@ -4,10 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/drill-dev/drill/harness/runtime"
 	"os"
 	"strings"
-
-	"github.com/drill-dev/drill/harness"
 )
 
 // Status is the outcome of one pre-flight check.
@@ -87,7 +86,7 @@ func imageCheck(ctx context.Context, rt *Runtime, ref string) Check {
 	switch {
 	case err == nil:
 		c.Status, c.Detail = OK, "present ("+shortID(id)+")"
-	case errors.Is(err, harness.ErrImageMissing):
+	case errors.Is(err, runtime.ErrImageMissing):
 		c.Status, c.Detail = Fail, "missing, and drill never pulls: build it with "+BuildHint
 	default:
 		c.Status, c.Detail = Fail, err.Error()

@@ -3,15 +3,14 @@ package docker
 import (
 	"context"
 	"fmt"
+	"github.com/drill-dev/drill/harness/runtime"
 	"maps"
 	"strings"
 
 	"github.com/moby/moby/client"
-
-	"github.com/drill-dev/drill/harness"
 )
 
-// CreateNetwork implements harness.Runtime: a bridge network carrying labels.
+// CreateNetwork implements runtime.Runtime: a bridge network carrying labels.
 func (r *Runtime) CreateNetwork(ctx context.Context, name string, labels map[string]string) error {
 	_, err := r.cli.NetworkCreate(ctx, name, client.NetworkCreateOptions{
 		Driver: "bridge",
@@ -23,7 +22,7 @@ func (r *Runtime) CreateNetwork(ctx context.Context, name string, labels map[str
 	return nil
 }
 
-// RemoveNetwork implements harness.Runtime; a missing network wraps harness.ErrNotFound.
+// RemoveNetwork implements runtime.Runtime; a missing network wraps runtime.ErrNotFound.
 func (r *Runtime) RemoveNetwork(ctx context.Context, name string) error {
 	if _, err := r.cli.NetworkRemove(ctx, name, client.NetworkRemoveOptions{}); err != nil {
 		return fmt.Errorf("remove network %s: %w", name, notFound(err))
@@ -31,7 +30,7 @@ func (r *Runtime) RemoveNetwork(ctx context.Context, name string) error {
 	return nil
 }
 
-// CreateVolume implements harness.Runtime: a local volume carrying labels (Docker only takes
+// CreateVolume implements runtime.Runtime: a local volume carrying labels (Docker only takes
 // a volume's labels when it is created).
 func (r *Runtime) CreateVolume(ctx context.Context, name string, labels map[string]string) error {
 	_, err := r.cli.VolumeCreate(ctx, client.VolumeCreateOptions{Name: name, Labels: maps.Clone(labels)})
@@ -41,7 +40,7 @@ func (r *Runtime) CreateVolume(ctx context.Context, name string, labels map[stri
 	return nil
 }
 
-// RemoveVolume implements harness.Runtime; a missing volume wraps harness.ErrNotFound, and a
+// RemoveVolume implements runtime.Runtime; a missing volume wraps runtime.ErrNotFound, and a
 // volume still used by a container is an error.
 func (r *Runtime) RemoveVolume(ctx context.Context, name string) error {
 	if _, err := r.cli.VolumeRemove(ctx, name, client.VolumeRemoveOptions{}); err != nil {
@@ -53,7 +52,7 @@ func (r *Runtime) RemoveVolume(ctx context.Context, name string) error {
 // wipeMount is where WipeVolume mounts the volume it empties.
 const wipeMount = "/v"
 
-// WipeVolume implements harness.Runtime: a one-shot container of image (which must have
+// WipeVolume implements runtime.Runtime: a one-shot container of image (which must have
 // find(1); a FROM scratch image does not) deletes everything inside the volume, hidden files
 // included, and leaves the volume itself. The one-shot container carries the volume's labels,
 // so that GC finds it if drill dies meanwhile.
@@ -62,7 +61,7 @@ func (r *Runtime) WipeVolume(ctx context.Context, name, image string) error {
 	if err != nil {
 		return fmt.Errorf("wipe volume %s: %w", name, notFound(err))
 	}
-	res, err := r.RunOnce(ctx, harness.ContainerSpec{
+	res, err := r.RunOnce(ctx, runtime.ContainerSpec{
 		Name:       "drill-wipe-" + name + "-" + randomSuffix(),
 		Image:      image,
 		Entrypoint: []string{"find", wipeMount, "-mindepth", "1", "-delete"},

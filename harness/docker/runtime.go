@@ -3,6 +3,7 @@ package docker
 import (
 	"context"
 	"fmt"
+	"github.com/drill-dev/drill/harness/runtime"
 	"log/slog"
 	"os"
 	"strings"
@@ -12,11 +13,9 @@ import (
 	"github.com/moby/moby/client"
 	"github.com/testcontainers/testcontainers-go"
 	tclog "github.com/testcontainers/testcontainers-go/log"
-
-	"github.com/drill-dev/drill/harness"
 )
 
-// Runtime is harness.Runtime on a Docker engine through testcontainers-go. It never pulls an
+// Runtime is runtime.Runtime on a Docker engine through testcontainers-go. It never pulls an
 // image. Create it with New; it is safe for concurrent use.
 type Runtime struct {
 	provider *testcontainers.DockerProvider
@@ -26,7 +25,7 @@ type Runtime struct {
 	tclog    tclog.Logger
 }
 
-var _ harness.Runtime = (*Runtime)(nil)
+var _ runtime.Runtime = (*Runtime)(nil)
 
 // Option configures New.
 type Option func(*Runtime)
@@ -93,17 +92,17 @@ func (r *Runtime) Host() string { return r.host }
 // Close releases the client's connections.
 func (r *Runtime) Close() error { return r.cli.Close() }
 
-// Info implements harness.Runtime.
-func (r *Runtime) Info(ctx context.Context) (harness.Info, error) {
+// Info implements runtime.Runtime.
+func (r *Runtime) Info(ctx context.Context) (runtime.Info, error) {
 	v, err := r.cli.ServerVersion(ctx, client.ServerVersionOptions{})
 	if err != nil {
-		return harness.Info{}, fmt.Errorf("docker version: %w", engineErr(r.host, err))
+		return runtime.Info{}, fmt.Errorf("docker version: %w", engineErr(r.host, err))
 	}
 	info, err := r.cli.Info(ctx, client.InfoOptions{})
 	if err != nil {
-		return harness.Info{}, fmt.Errorf("docker info: %w", engineErr(r.host, err))
+		return runtime.Info{}, fmt.Errorf("docker info: %w", engineErr(r.host, err))
 	}
-	out := harness.Info{
+	out := runtime.Info{
 		ServerVersion: v.Version,
 		APIVersion:    v.APIVersion,
 		Host:          r.host,
@@ -115,19 +114,19 @@ func (r *Runtime) Info(ctx context.Context) (harness.Info, error) {
 	return out, nil
 }
 
-// ImageID implements harness.Runtime. It never pulls.
+// ImageID implements runtime.Runtime. It never pulls.
 func (r *Runtime) ImageID(ctx context.Context, ref string) (string, error) {
 	img, err := r.cli.ImageInspect(ctx, ref)
 	if err != nil {
 		if cerrdefs.IsNotFound(err) {
-			return "", fmt.Errorf("image %s: %w", ref, harness.ErrImageMissing)
+			return "", fmt.Errorf("image %s: %w", ref, runtime.ErrImageMissing)
 		}
 		return "", fmt.Errorf("inspect image %s: %w", ref, err)
 	}
 	return img.ID, nil
 }
 
-// BuildImage implements harness.Runtime: it builds ref (repo:tag) from the Dockerfile in
+// BuildImage implements runtime.Runtime: it builds ref (repo:tag) from the Dockerfile in
 // contextDir with the engine's legacy builder, which never pulls for FROM scratch or a local
 // base image, and keeps the image.
 func (r *Runtime) BuildImage(ctx context.Context, ref, contextDir string) error {
@@ -153,10 +152,10 @@ func splitRef(ref string) (repo, tag string) {
 	return ref[:i], ref[i+1:]
 }
 
-// notFound maps the engine's not-found errors to harness.ErrNotFound, keeping the message.
+// notFound maps the engine's not-found errors to runtime.ErrNotFound, keeping the message.
 func notFound(err error) error {
 	if err != nil && cerrdefs.IsNotFound(err) {
-		return fmt.Errorf("%w: %w", harness.ErrNotFound, err)
+		return fmt.Errorf("%w: %w", runtime.ErrNotFound, err)
 	}
 	return err
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"github.com/drill-dev/drill/harness/runtime"
 	"io"
 	"log/slog"
 	"net/http"
@@ -15,7 +16,6 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/drill-dev/drill/harness"
 	"github.com/drill-dev/drill/harness/docker"
 )
 
@@ -41,7 +41,7 @@ func get(endpoint string) (string, error) {
 }
 
 // eventuallyServes waits until the container answers HTTP on its published port.
-func eventuallyServes(ctx SpecContext, c harness.Container) string {
+func eventuallyServes(ctx SpecContext, c runtime.Container) string {
 	GinkgoHelper()
 	var ep string
 	Eventually(func(g Gomega) {
@@ -55,7 +55,7 @@ func eventuallyServes(ctx SpecContext, c harness.Container) string {
 	return ep
 }
 
-func state(ctx SpecContext, c harness.Container) string {
+func state(ctx SpecContext, c runtime.Container) string {
 	GinkgoHelper()
 	s, err := c.State(ctx)
 	Expect(err).NotTo(HaveOccurred())
@@ -76,7 +76,7 @@ var _ = Describe("Runtime", Label("docker"), func() {
 	})
 
 	It("starts a container, publishes its port on localhost, execs in it and reports its state", func(ctx SpecContext) {
-		c := startSleeper(ctx, harness.ContainerSpec{Ports: []int{sleeperPort}})
+		c := startSleeper(ctx, runtime.ContainerSpec{Ports: []int{sleeperPort}})
 		ep := eventuallyServes(ctx, c)
 		Expect(ep).To(HavePrefix("127.0.0.1:"))
 		Expect(state(ctx, c)).To(Equal("running"))
@@ -97,7 +97,7 @@ var _ = Describe("Runtime", Label("docker"), func() {
 	})
 
 	It("stops, starts, kills, pauses, unpauses and restarts a container", func(ctx SpecContext) {
-		c := startSleeper(ctx, harness.ContainerSpec{Ports: []int{sleeperPort}})
+		c := startSleeper(ctx, runtime.ContainerSpec{Ports: []int{sleeperPort}})
 		eventuallyServes(ctx, c)
 
 		By("stop: SIGTERM reaches the server through the init")
@@ -142,8 +142,8 @@ var _ = Describe("Runtime", Label("docker"), func() {
 		DeferCleanup(func(ctx SpecContext) { Expect(rt.RemoveNetwork(ctx, nw)).To(Succeed()) })
 		Expect(err).NotTo(HaveOccurred())
 
-		server := startSleeper(ctx, harness.ContainerSpec{Network: nw, Aliases: []string{"tracker"}})
-		client := startSleeper(ctx, harness.ContainerSpec{Network: nw})
+		server := startSleeper(ctx, runtime.ContainerSpec{Network: nw, Aliases: []string{"tracker"}})
+		client := startSleeper(ctx, runtime.ContainerSpec{Network: nw})
 		for _, host := range []string{server.Name(), "tracker"} {
 			Eventually(func(g Gomega) {
 				res, err := client.Exec(ctx, []string{"/sleeper", "get", "http://" + host + ":8080/"}, "", nil)
@@ -161,7 +161,7 @@ var _ = Describe("Runtime", Label("docker"), func() {
 		DeferCleanup(func(ctx SpecContext) { Expect(rt.RemoveNetwork(ctx, nw)).To(Succeed()) })
 		Expect(err).NotTo(HaveOccurred())
 		v := volume(ctx)
-		c := startSleeper(ctx, harness.ContainerSpec{Network: nw, Labels: run.Map()})
+		c := startSleeper(ctx, runtime.ContainerSpec{Network: nw, Labels: run.Map()})
 
 		ci, err := cli.ContainerInspect(ctx, c.ID(), client.ContainerInspectOptions{})
 		Expect(err).NotTo(HaveOccurred())
@@ -177,14 +177,14 @@ var _ = Describe("Runtime", Label("docker"), func() {
 
 	It("keeps a volume's data when the container is removed alone, loses it with its volumes", func(ctx SpecContext) {
 		v := volume(ctx)
-		a := startSleeper(ctx, harness.ContainerSpec{Volumes: map[string]string{v: "/data"}})
+		a := startSleeper(ctx, runtime.ContainerSpec{Volumes: map[string]string{v: "/data"}})
 		res, err := a.Exec(ctx, []string{"/sleeper", "write", "/data/rows", "42 rows"}, "", nil)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(res.ExitCode).To(Equal(0), string(res.Output))
 		Expect(a.Remove(ctx, false)).To(Succeed())
 		Expect(state(ctx, a)).To(Equal("removed"))
 
-		b := startSleeper(ctx, harness.ContainerSpec{Volumes: map[string]string{v: "/data"}})
+		b := startSleeper(ctx, runtime.ContainerSpec{Volumes: map[string]string{v: "/data"}})
 		res, err = b.Exec(ctx, []string{"/sleeper", "cat", "/data/rows"}, "", nil)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(string(res.Output)).To(Equal("42 rows"))
@@ -196,7 +196,7 @@ var _ = Describe("Runtime", Label("docker"), func() {
 
 	It("mounts a volume read-only when asked", func(ctx SpecContext) {
 		v := volume(ctx)
-		c := startSleeper(ctx, harness.ContainerSpec{Volumes: map[string]string{v: "/data"}, ReadOnly: map[string]bool{v: true}})
+		c := startSleeper(ctx, runtime.ContainerSpec{Volumes: map[string]string{v: "/data"}, ReadOnly: map[string]bool{v: true}})
 		res, err := c.Exec(ctx, []string{"/sleeper", "write", "/data/x", "no"}, "", nil)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(res.ExitCode).NotTo(Equal(0))
@@ -204,11 +204,11 @@ var _ = Describe("Runtime", Label("docker"), func() {
 	})
 
 	It("wipes a volume's contents and keeps the volume", func(ctx SpecContext) {
-		if _, err := rt.ImageID(ctx, shellImage); errors.Is(err, harness.ErrImageMissing) {
+		if _, err := rt.ImageID(ctx, shellImage); errors.Is(err, runtime.ErrImageMissing) {
 			Skip(shellImage + " is not built (make images): WipeVolume needs an image with find(1)")
 		}
 		v := volume(ctx)
-		c := startSleeper(ctx, harness.ContainerSpec{Volumes: map[string]string{v: "/data"}})
+		c := startSleeper(ctx, runtime.ContainerSpec{Volumes: map[string]string{v: "/data"}})
 		for _, f := range []string{"/data/a", "/data/.hidden", "/data/..twodots"} {
 			res, err := c.Exec(ctx, []string{"/sleeper", "write", f, "x"}, "", nil)
 			Expect(err).NotTo(HaveOccurred())
@@ -226,7 +226,7 @@ var _ = Describe("Runtime", Label("docker"), func() {
 
 	It("runs a one-shot container to completion and removes it", func(ctx SpecContext) {
 		n := name("once")
-		res, err := rt.RunOnce(ctx, harness.ContainerSpec{
+		res, err := rt.RunOnce(ctx, runtime.ContainerSpec{
 			Name: n, Image: sleeperImage, Labels: labels(), Init: true,
 			Command: []string{"say", "hello", "oops", "3"},
 		})
@@ -245,13 +245,13 @@ var _ = Describe("Runtime", Label("docker"), func() {
 		const absent = "drill-test/absent:never"
 
 		_, err = quiet.ImageID(ctx, absent)
-		Expect(err).To(MatchError(harness.ErrImageMissing))
+		Expect(err).To(MatchError(runtime.ErrImageMissing))
 		n := name("absent")
-		_, err = quiet.Start(ctx, harness.ContainerSpec{Name: n, Image: absent, Labels: labels()})
-		Expect(err).To(MatchError(harness.ErrImageMissing))
+		_, err = quiet.Start(ctx, runtime.ContainerSpec{Name: n, Image: absent, Labels: labels()})
+		Expect(err).To(MatchError(runtime.ErrImageMissing))
 		Expect(err.Error()).To(ContainSubstring(absent))
-		_, err = quiet.RunOnce(ctx, harness.ContainerSpec{Image: absent, Labels: labels()})
-		Expect(err).To(MatchError(harness.ErrImageMissing))
+		_, err = quiet.RunOnce(ctx, runtime.ContainerSpec{Image: absent, Labels: labels()})
+		Expect(err).To(MatchError(runtime.ErrImageMissing))
 
 		_, err = cli.ContainerInspect(ctx, n, client.ContainerInspectOptions{})
 		Expect(err).To(HaveOccurred(), "no container was created")
@@ -259,18 +259,18 @@ var _ = Describe("Runtime", Label("docker"), func() {
 		Expect(logs.String()).NotTo(ContainSubstring(absent), "testcontainers never saw the image")
 	})
 
-	It("maps not-found to harness.ErrNotFound", func(ctx SpecContext) {
-		Expect(rt.RemoveVolume(ctx, name("nope"))).To(MatchError(harness.ErrNotFound))
-		Expect(rt.RemoveNetwork(ctx, name("nope"))).To(MatchError(harness.ErrNotFound))
-		c := startSleeper(ctx, harness.ContainerSpec{})
+	It("maps not-found to runtime.ErrNotFound", func(ctx SpecContext) {
+		Expect(rt.RemoveVolume(ctx, name("nope"))).To(MatchError(runtime.ErrNotFound))
+		Expect(rt.RemoveNetwork(ctx, name("nope"))).To(MatchError(runtime.ErrNotFound))
+		c := startSleeper(ctx, runtime.ContainerSpec{})
 		Expect(c.Remove(ctx, false)).To(Succeed())
-		Expect(c.Stop(ctx, time.Second)).To(MatchError(harness.ErrNotFound))
-		Expect(c.Remove(ctx, true)).To(MatchError(harness.ErrNotFound))
+		Expect(c.Stop(ctx, time.Second)).To(MatchError(runtime.ErrNotFound))
+		Expect(c.Remove(ctx, true)).To(MatchError(runtime.ErrNotFound))
 		Expect(state(ctx, c)).To(Equal("removed"))
 	})
 
 	It("returns a container's logs, stdout and stderr", func(ctx SpecContext) {
-		c := startSleeper(ctx, harness.ContainerSpec{Ports: []int{sleeperPort}})
+		c := startSleeper(ctx, runtime.ContainerSpec{Ports: []int{sleeperPort}})
 		eventuallyServes(ctx, c)
 		rc, err := c.Logs(ctx)
 		Expect(err).NotTo(HaveOccurred())

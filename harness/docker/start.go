@@ -3,6 +3,7 @@ package docker
 import (
 	"context"
 	"fmt"
+	"github.com/drill-dev/drill/harness/runtime"
 	"maps"
 	"net/netip"
 	"strconv"
@@ -14,20 +15,18 @@ import (
 	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/client"
 	"github.com/testcontainers/testcontainers-go"
-
-	"github.com/drill-dev/drill/harness"
 )
 
 // cleanupTimeout bounds the removal of a container that failed to start or that a cancelled
 // caller no longer wants.
 const cleanupTimeout = 30 * time.Second
 
-// Start implements harness.Runtime: it creates and starts the container and returns once the
+// Start implements runtime.Runtime: it creates and starts the container and returns once the
 // engine reports it running. The image must be present (ErrImageMissing otherwise; nothing is
 // pulled). Ports are published on 127.0.0.1 of a local engine (every interface of a remote
 // one) at ports the engine picks; the image's EXPOSE ports are published the same way. There
 // is no wait strategy: readiness is the engine's business. On error nothing is left behind.
-func (r *Runtime) Start(ctx context.Context, spec harness.ContainerSpec) (harness.Container, error) {
+func (r *Runtime) Start(ctx context.Context, spec runtime.ContainerSpec) (runtime.Container, error) {
 	c, err := r.start(ctx, spec)
 	if err != nil {
 		return nil, err
@@ -35,11 +34,11 @@ func (r *Runtime) Start(ctx context.Context, spec harness.ContainerSpec) (harnes
 	return c, nil
 }
 
-func (r *Runtime) start(ctx context.Context, spec harness.ContainerSpec) (*Container, error) {
+func (r *Runtime) start(ctx context.Context, spec runtime.ContainerSpec) (*Container, error) {
 	img, err := r.cli.ImageInspect(ctx, spec.Image)
 	if err != nil {
 		if cerrdefs.IsNotFound(err) {
-			err = fmt.Errorf("image %s: %w", spec.Image, harness.ErrImageMissing)
+			err = fmt.Errorf("image %s: %w", spec.Image, runtime.ErrImageMissing)
 		}
 		return nil, fmt.Errorf("start %s: %w", spec.Name, err)
 	}
@@ -65,7 +64,7 @@ func (r *Runtime) start(ctx context.Context, spec harness.ContainerSpec) (*Conta
 }
 
 // request translates a ContainerSpec into a testcontainers request with no wait strategy.
-func (r *Runtime) request(spec harness.ContainerSpec, imagePorts []string) testcontainers.ContainerRequest {
+func (r *Runtime) request(spec runtime.ContainerSpec, imagePorts []string) testcontainers.ContainerRequest {
 	local := r.local()
 	exposed := make([]string, 0, len(spec.Ports)+len(imagePorts))
 	for _, p := range spec.Ports {

@@ -3,6 +3,7 @@ package docker_test
 import (
 	"context"
 	"errors"
+	"github.com/drill-dev/drill/harness/runtime"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,7 +14,6 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/drill-dev/drill/harness"
 	"github.com/drill-dev/drill/harness/docker"
 )
 
@@ -99,7 +99,7 @@ func labels(extra ...map[string]string) map[string]string {
 func name(what string) string { return session + "-" + what + "-" + randomHex() }
 
 // startSleeper starts a sleeper container and registers its removal.
-func startSleeper(ctx context.Context, spec harness.ContainerSpec) harness.Container {
+func startSleeper(ctx context.Context, spec runtime.ContainerSpec) runtime.Container {
 	GinkgoHelper()
 	if spec.Name == "" {
 		spec.Name = name("sleeper")
@@ -111,7 +111,7 @@ func startSleeper(ctx context.Context, spec harness.ContainerSpec) harness.Conta
 	DeferCleanup(func(ctx SpecContext) {
 		if c != nil {
 			err := c.Remove(ctx, false)
-			if err != nil && !errors.Is(err, harness.ErrNotFound) {
+			if err != nil && !errors.Is(err, runtime.ErrNotFound) {
 				Fail(err.Error())
 			}
 		}
@@ -126,7 +126,7 @@ func volume(ctx context.Context) string {
 	v := name("vol")
 	err := rt.CreateVolume(ctx, v, labels())
 	DeferCleanup(func(ctx SpecContext) {
-		if err := rt.RemoveVolume(ctx, v); err != nil && !errors.Is(err, harness.ErrNotFound) {
+		if err := rt.RemoveVolume(ctx, v); err != nil && !errors.Is(err, runtime.ErrNotFound) {
 			Fail(err.Error())
 		}
 	})

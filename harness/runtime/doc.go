@@ -1,0 +1,7 @@
+// Package runtime is the narrow interface through which drill's engine touches a container
+// platform: images, networks, volumes, long-running containers and one-shot runs, and the labels
+// that tie every resource to its run. harness/docker implements it on one Docker engine; a second
+// platform (Kubernetes) implements the same interface and nothing else.
+//
+// The package imports nothing of drill: the engine (harness) and each runtime import it.
+package runtime
