@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/drill-dev/drill/harness/clock"
 	"reflect"
 	"slices"
 	"strings"
@@ -21,7 +22,7 @@ func upDrill(t *testing.T, name string, rt *fakeRuntime) *drill {
 	sc := load(t, name)
 	size, _ := sc.Size("small")
 	cfg := defaults()
-	cfg.clock = NewClock()
+	cfg.clock = clock.NewClock()
 	d := newDrill(sc, size, rt, cfg, NewRunID())
 	t.Cleanup(func() {
 		_ = d.cleanup.Run(context.Background(), 10*time.Second)

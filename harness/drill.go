@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/drill-dev/drill/harness/clock"
 	"github.com/drill-dev/drill/harness/runtime"
 	"io"
 	"log/slog"
@@ -32,7 +33,7 @@ type drill struct {
 	stack   *scenarios.Stack
 	size    *scenarios.Size
 	rt      runtime.Runtime
-	clock   Clock
+	clock   clock.Clock
 	tl      *Timeline
 	cleanup *Cleanup
 	log     *slog.Logger

@@ -3,6 +3,7 @@ package harness
 import (
 	"context"
 	"errors"
+	"github.com/drill-dev/drill/harness/clock"
 	"strings"
 	"sync"
 	"testing"
@@ -13,8 +14,8 @@ import (
 )
 
 // fastClock is a fake clock that runs about 1000× faster than real time until the test ends.
-func fastClock(t *testing.T) *FakeClock {
-	clock := NewFakeClock(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
+func fastClock(t *testing.T) *clock.FakeClock {
+	fc := clock.NewFakeClock(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
 	stop := make(chan struct{})
 	t.Cleanup(func() { close(stop) })
 	go func() {
@@ -25,18 +26,18 @@ func fastClock(t *testing.T) *FakeClock {
 			case <-stop:
 				return
 			case <-tick.C:
-				clock.Advance(time.Second)
+				fc.Advance(time.Second)
 			}
 		}
 	}()
-	return clock
+	return fc
 }
 
 // scriptedOperator answers each prompt after the drill clock has moved by wait[step] (a person
 // taking that long), confirming it or failing it as told, and records when it saw each prompt
 // and answered, on the drill clock.
 type scriptedOperator struct {
-	clock *FakeClock
+	clock *clock.FakeClock
 	wait  map[string]time.Duration
 	fail  map[string]string // step -> reason
 	block bool              // never answer: wait for ctx
@@ -136,9 +137,9 @@ func TestManualStepsSimulatedUnattended(t *testing.T) {
 // A person confirms the declare step after 90s and the last step after 45s: each manual step
 // lasts from its prompt to its answer, and nothing is marked simulated.
 func TestManualStepConfirmedIsTimedFromPromptToAnswer(t *testing.T) {
-	clock := fastClock(t)
-	op := &scriptedOperator{clock: clock, wait: map[string]time.Duration{"declare": 90 * time.Second, "tell customers": 45 * time.Second}}
-	res, err := Run(context.Background(), load(t, "fake-manual.yaml"), "small", newFakeRuntime(), WithClock(clock), WithOperator(op))
+	fc := fastClock(t)
+	op := &scriptedOperator{clock: fc, wait: map[string]time.Duration{"declare": 90 * time.Second, "tell customers": 45 * time.Second}}
+	res, err := Run(context.Background(), load(t, "fake-manual.yaml"), "small", newFakeRuntime(), WithClock(fc), WithOperator(op))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,10 +169,10 @@ func TestManualStepConfirmedIsTimedFromPromptToAnswer(t *testing.T) {
 // A person fails the last step with a reason: the runbook failed, the verdict is fail and the
 // reason is in the result, on the step's row and in the verdict's reason.
 func TestManualStepFailedFailsTheDrillWithTheReason(t *testing.T) {
-	clock := fastClock(t)
-	op := &scriptedOperator{clock: clock, wait: map[string]time.Duration{"tell customers": 5 * time.Second},
+	fc := fastClock(t)
+	op := &scriptedOperator{clock: fc, wait: map[string]time.Duration{"tell customers": 5 * time.Second},
 		fail: map[string]string{"tell customers": "the contact export is empty"}}
-	res, err := Run(context.Background(), load(t, "fake-manual.yaml"), "small", newFakeRuntime(), WithClock(clock), WithOperator(op))
+	res, err := Run(context.Background(), load(t, "fake-manual.yaml"), "small", newFakeRuntime(), WithClock(fc), WithOperator(op))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,9 +187,9 @@ func TestManualStepFailedFailsTheDrillWithTheReason(t *testing.T) {
 
 // A human-time target that the people miss fails the drill on that objective.
 func TestManualHumanTimeTargetBreached(t *testing.T) {
-	clock := fastClock(t)
-	op := &scriptedOperator{clock: clock, wait: map[string]time.Duration{"declare": 4 * time.Minute, "tell customers": 2 * time.Minute}}
-	res, err := Run(context.Background(), load(t, "fake-manual.yaml"), "small", newFakeRuntime(), WithClock(clock), WithOperator(op))
+	fc := fastClock(t)
+	op := &scriptedOperator{clock: fc, wait: map[string]time.Duration{"declare": 4 * time.Minute, "tell customers": 2 * time.Minute}}
+	res, err := Run(context.Background(), load(t, "fake-manual.yaml"), "small", newFakeRuntime(), WithClock(fc), WithOperator(op))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,10 +225,10 @@ func TestManualWithoutSimulateRefusedUnattended(t *testing.T) {
 func TestManualStepInterruptedWhileWaiting(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	clock := fastClock(t)
-	op := &scriptedOperator{clock: clock, block: true, onAsk: cancel}
+	fc := fastClock(t)
+	op := &scriptedOperator{clock: fc, block: true, onAsk: cancel}
 	rt := newFakeRuntime()
-	res, err := Run(ctx, load(t, "fake-manual.yaml"), "small", rt, WithClock(clock), WithOperator(op), WithTeardownTimeout(10*time.Second))
+	res, err := Run(ctx, load(t, "fake-manual.yaml"), "small", rt, WithClock(fc), WithOperator(op), WithTeardownTimeout(10*time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"github.com/drill-dev/drill/harness/clock"
 	"io"
 	"log/slog"
 	"time"
@@ -11,7 +12,7 @@ type Option func(*config)
 
 type config struct {
 	log        *slog.Logger
-	clock      Clock
+	clock      clock.Clock
 	keep       bool
 	seed       int64
 	outDir     string
@@ -38,7 +39,7 @@ func defaults() config {
 func WithLogger(l *slog.Logger) Option { return func(c *config) { c.log = l } }
 
 // WithClock sets the clock (default: a real monotonic clock started by Run).
-func WithClock(cl Clock) Option { return func(c *config) { c.clock = cl } }
+func WithClock(cl clock.Clock) Option { return func(c *config) { c.clock = cl } }
 
 // WithKeep leaves the stack running after the drill instead of tearing it down (default off).
 func WithKeep() Option { return func(c *config) { c.keep = true } }

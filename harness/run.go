@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"github.com/drill-dev/drill/harness/clock"
 	"github.com/drill-dev/drill/harness/runtime"
 	"maps"
 	"slices"
@@ -60,7 +61,7 @@ func Run(ctx context.Context, sc *scenarios.Scenario, sizeName string, rt runtim
 		return nil, err
 	}
 	if cfg.clock == nil {
-		cfg.clock = NewClock()
+		cfg.clock = clock.NewClock()
 	}
 	started := time.Now()
 	runID := cfg.runID
@@ -209,11 +210,11 @@ func (d *drill) recover(ctx context.Context, m *measurement) error {
 	m.ver.pollMilestones(ctx)
 	d.tl.Note(PhaseRecover, "note", fmt.Sprintf("%d sites affected", len(affected)), "", "ok")
 	m.recoverDeadline = d.t0 + d.sc.RecoveryTimeout
-	rctx, cancel := withTimeout(ctx, d.clock, m.recoverDeadline-d.clock.Now())
+	rctx, cancel := clock.WithTimeout(ctx, d.clock, m.recoverDeadline-d.clock.Now())
 	defer cancel()
 	err := d.runSteps(rctx, d.sc.Recover, stepEnv{phase: PhaseRecover, data: d.data()})
 	m.runbookDone(d.clock.Now())
-	if err != nil && ctx.Err() == nil && timedOut(rctx) {
+	if err != nil && ctx.Err() == nil && clock.TimedOut(rctx) {
 		return fmt.Errorf("runbook did not finish within the recovery timeout %s: %w", d.sc.RecoveryTimeout, err)
 	}
 	return err

@@ -2,6 +2,7 @@ package harness
 
 import (
 	"context"
+	"github.com/drill-dev/drill/harness/clock"
 	"strings"
 	"testing"
 	"time"
@@ -226,7 +227,7 @@ func TestRunStepTimeoutAndRetry(t *testing.T) {
 // On a fake clock an hour-long runbook is cut off by the 10-minute recovery timeout: the
 // drill fails, the hit site never recovers, and the timeline says so in drill time.
 func TestRunRecoveryTimeoutOnAFakeClock(t *testing.T) {
-	clock := NewFakeClock(time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC))
+	fc := clock.NewFakeClock(time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC))
 	stop := make(chan struct{})
 	defer close(stop)
 	go func() { // drill time runs up to 1000× faster than real time
@@ -237,12 +238,12 @@ func TestRunRecoveryTimeoutOnAFakeClock(t *testing.T) {
 			case <-stop:
 				return
 			case <-tick.C:
-				clock.Advance(time.Second)
+				fc.Advance(time.Second)
 			}
 		}
 	}()
 	rt := newFakeRuntime()
-	res, err := Run(context.Background(), load(t, "fake-slow.yaml"), "small", rt, WithClock(clock))
+	res, err := Run(context.Background(), load(t, "fake-slow.yaml"), "small", rt, WithClock(fc))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package harness
 
 import (
 	"context"
+	"github.com/drill-dev/drill/harness/clock"
 	"sync"
 	"time"
 )
@@ -18,7 +19,7 @@ const roundsInFlight = 2
 // round's finish, with the start and what its probe returned. A round whose probe saw ctx end
 // is not finished. begin, when not nil, is told of each round's start before its probe runs.
 // schedule returns when every round it started has ended.
-func schedule[R any](ctx context.Context, clock Clock, period time.Duration, depth int, begin func(start time.Duration),
+func schedule[R any](ctx context.Context, clock clock.Clock, period time.Duration, depth int, begin func(start time.Duration),
 	probe func(ctx context.Context, start time.Duration) R, finish func(start time.Duration, r R)) {
 	slots := make(chan struct{}, depth)
 	var wg sync.WaitGroup

@@ -2,6 +2,7 @@ package harness
 
 import (
 	"context"
+	"github.com/drill-dev/drill/harness/clock"
 	"slices"
 	"sync"
 	"testing"
@@ -9,13 +10,11 @@ import (
 )
 
 // sleepers waits until n goroutines sleep on the fake clock.
-func sleepers(t *testing.T, c *FakeClock, n int) {
+func sleepers(t *testing.T, c *clock.FakeClock, n int) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		c.mu.Lock()
-		got := len(c.sleepers)
-		c.mu.Unlock()
+		got := c.Sleepers()
 		if got >= n {
 			return
 		}
@@ -31,7 +30,7 @@ func sleepers(t *testing.T, c *FakeClock, n int) {
 // start; the schedule goes on one period after it; rounds finish in order even when a later
 // probe answers first.
 func TestScheduleFixedPeriodOverlapAndOverrun(t *testing.T) {
-	clock := NewFakeClock(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
+	fc := clock.NewFakeClock(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
 	ctx, cancel := context.WithCancel(context.Background())
 	var mu sync.Mutex
 	var starts, finished []time.Duration
@@ -48,7 +47,7 @@ func TestScheduleFixedPeriodOverlapAndOverrun(t *testing.T) {
 	ended := make(chan struct{})
 	go func() {
 		defer close(ended)
-		schedule(ctx, clock, time.Second, 2, nil,
+		schedule(ctx, fc, time.Second, 2, nil,
 			func(ctx context.Context, start time.Duration) time.Duration {
 				mu.Lock()
 				starts = append(starts, start)
@@ -73,26 +72,26 @@ func TestScheduleFixedPeriodOverlapAndOverrun(t *testing.T) {
 	if at := <-begun; at != 0 {
 		t.Fatalf("first round at %v, want 0", at)
 	}
-	sleepers(t, clock, 1)
-	clock.Advance(s) // round 0 still probing: round 1 starts on time
+	sleepers(t, fc, 1)
+	fc.Advance(s) // round 0 still probing: round 1 starts on time
 	if at := <-begun; at != s {
 		t.Fatalf("second round at %v, want 1s", at)
 	}
-	sleepers(t, clock, 1)
-	clock.Advance(s) // 2s: two rounds in flight, the third waits
+	sleepers(t, fc, 1)
+	fc.Advance(s) // 2s: two rounds in flight, the third waits
 	select {
 	case at := <-begun:
 		t.Fatalf("a third round began at %v with two in flight", at)
 	case <-time.After(50 * time.Millisecond):
 	}
-	clock.Advance(s / 2) // 2.5s
-	close(gate(s))       // round 1 answers first: it waits for round 0 to finish
+	fc.Advance(s / 2) // 2.5s
+	close(gate(s))    // round 1 answers first: it waits for round 0 to finish
 	close(gate(0))
 	if at := <-begun; at != 5*s/2 {
 		t.Fatalf("third round at %v, want 2.5s (its late start)", at)
 	}
-	sleepers(t, clock, 1)
-	clock.Advance(s) // 3.5s: one period after the late start
+	sleepers(t, fc, 1)
+	fc.Advance(s) // 3.5s: one period after the late start
 	if at := <-begun; at != 7*s/2 {
 		t.Fatalf("fourth round at %v, want 3.5s", at)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/drill-dev/drill/harness/clock"
 	"github.com/drill-dev/drill/harness/runtime"
 	"strings"
 	"sync"
@@ -173,14 +174,14 @@ func (d *drill) attempts(ctx context.Context, st *scenarios.Step, env stepEnv) (
 	for attempt := 1; attempt <= st.Retries+1; attempt++ {
 		actx, cancel := ctx, context.CancelFunc(func() {})
 		if st.Timeout > 0 {
-			actx, cancel = withTimeout(ctx, d.clock, st.Timeout)
+			actx, cancel = clock.WithTimeout(ctx, d.clock, st.Timeout)
 		}
 		out, err = d.do(actx, st, env)
 		switch {
 		case err == nil:
-		case timedOut(ctx):
+		case clock.TimedOut(ctx):
 			err = fmt.Errorf("cut off by the recovery timeout: %w", context.DeadlineExceeded)
-		case ctx.Err() == nil && timedOut(actx):
+		case ctx.Err() == nil && clock.TimedOut(actx):
 			err = fmt.Errorf("timed out after %s: %w", st.Timeout, context.DeadlineExceeded)
 		}
 		cancel()

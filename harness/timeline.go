@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"github.com/drill-dev/drill/harness/clock"
 	"sort"
 	"sync"
 	"time"
@@ -11,14 +12,14 @@ import (
 // Timeline records every timed thing of a drill on one monotonic clock. It is safe for
 // concurrent use.
 type Timeline struct {
-	clock  Clock
+	clock  clock.Clock
 	mu     sync.Mutex
 	events []result.Event
 	phases []result.Phase
 }
 
 // NewTimeline returns an empty timeline on clock.
-func NewTimeline(clock Clock) *Timeline { return &Timeline{clock: clock} }
+func NewTimeline(clock clock.Clock) *Timeline { return &Timeline{clock: clock} }
 
 // Span is an event in progress; End records it.
 type Span struct {

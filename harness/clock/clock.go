@@ -1,4 +1,4 @@
-package harness
+package clock
 
 import (
 	"context"
@@ -84,6 +84,14 @@ func (c *FakeClock) Sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
+// Sleepers is the number of goroutines sleeping on the clock, so that a test can advance it
+// once they wait.
+func (c *FakeClock) Sleepers() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.sleepers)
+}
+
 // Advance moves the clock forward by d and wakes the sleepers that are due.
 func (c *FakeClock) Advance(d time.Duration) {
 	c.mu.Lock()
@@ -100,12 +108,12 @@ func (c *FakeClock) Advance(d time.Duration) {
 	c.sleepers = kept
 }
 
-// errDeadline is the cause of a context ended by withTimeout.
+// errDeadline is the cause of a context ended by WithTimeout.
 var errDeadline = fmt.Errorf("drill clock deadline: %w", context.DeadlineExceeded)
 
-// withTimeout is context.WithTimeout on the drill's clock: the context is cancelled with cause
+// WithTimeout is context.WithTimeout on the drill's clock: the context is cancelled with cause
 // errDeadline once d has passed on clock. The caller must call cancel.
-func withTimeout(ctx context.Context, clock Clock, d time.Duration) (context.Context, context.CancelFunc) {
+func WithTimeout(ctx context.Context, clock Clock, d time.Duration) (context.Context, context.CancelFunc) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	go func() {
 		if clock.Sleep(ctx, d) == nil {
@@ -115,5 +123,5 @@ func withTimeout(ctx context.Context, clock Clock, d time.Duration) (context.Con
 	return ctx, func() { cancel(context.Canceled) }
 }
 
-// timedOut reports whether ctx ended because its withTimeout deadline passed.
-func timedOut(ctx context.Context) bool { return errors.Is(context.Cause(ctx), errDeadline) }
+// TimedOut reports whether ctx ended because its WithTimeout deadline passed.
+func TimedOut(ctx context.Context) bool { return errors.Is(context.Cause(ctx), errDeadline) }
