@@ -3,25 +3,11 @@ package harness
 import (
 	"context"
 	"fmt"
+	"github.com/drill-dev/drill/harness/recovery"
 	"sort"
 	"sync"
 	"time"
 )
-
-// Key names one site in one product.
-type Key struct {
-	Site    string
-	Product string
-}
-
-// CanaryWrite is one site's canary in one product: its sequence number and when it was
-// acknowledged (Acked false: the write failed or never answered).
-type CanaryWrite struct {
-	Seq   int
-	Sent  time.Duration
-	Acked bool
-	At    time.Duration // acknowledgement instant when Acked
-}
 
 // canaries writes one batched canary per product every interval and records each site's
 // acknowledgement. It is safe for concurrent use.
@@ -29,7 +15,7 @@ type canaries struct {
 	d        *drill
 	interval time.Duration
 	mu       sync.Mutex
-	writes   map[Key][]CanaryWrite
+	writes   map[recovery.Key][]recovery.CanaryWrite
 	requests int
 	latency  time.Duration
 	stop     context.CancelFunc
@@ -46,7 +32,7 @@ func canaryInterval(base time.Duration, sites int) time.Duration {
 }
 
 func newCanaries(d *drill) *canaries {
-	return &canaries{d: d, interval: canaryInterval(d.sc.Intervals.Canary, len(d.sites)), writes: map[Key][]CanaryWrite{}}
+	return &canaries{d: d, interval: canaryInterval(d.sc.Intervals.Canary, len(d.sites)), writes: map[recovery.Key][]recovery.CanaryWrite{}}
 }
 
 // write sends sequence seq to every site of one product in one request and records the
@@ -64,11 +50,11 @@ func (c *canaries) write(ctx context.Context, product string, seq int) {
 	c.requests++
 	c.latency += at - sent
 	for _, s := range c.d.sites {
-		w := CanaryWrite{Seq: seq, Sent: sent}
+		w := recovery.CanaryWrite{Seq: seq, Sent: sent}
 		if err == nil && acks[s] {
 			w.Acked, w.At = true, at
 		}
-		k := Key{s, product}
+		k := recovery.Key{Site: s, Product: product}
 		c.writes[k] = append(c.writes[k], w)
 	}
 }
@@ -128,8 +114,8 @@ func (c *canaries) recordSkipped(product string, seq int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, s := range c.d.sites {
-		k := Key{s, product}
-		c.writes[k] = append(c.writes[k], CanaryWrite{Seq: seq, Sent: now})
+		k := recovery.Key{Site: s, Product: product}
+		c.writes[k] = append(c.writes[k], recovery.CanaryWrite{Seq: seq, Sent: now})
 	}
 }
 
@@ -145,7 +131,7 @@ func (c *canaries) stopAndWait() {
 }
 
 // ackedCount is the number of acknowledged canaries with seq ≥ 1 of one site and product.
-func (c *canaries) ackedCount(k Key) int {
+func (c *canaries) ackedCount(k recovery.Key) int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	n := 0
@@ -158,12 +144,12 @@ func (c *canaries) ackedCount(k Key) int {
 }
 
 // snapshot returns a copy of every write, each list sorted by sequence.
-func (c *canaries) snapshot() map[Key][]CanaryWrite {
+func (c *canaries) snapshot() map[recovery.Key][]recovery.CanaryWrite {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	out := make(map[Key][]CanaryWrite, len(c.writes))
+	out := make(map[recovery.Key][]recovery.CanaryWrite, len(c.writes))
 	for k, ws := range c.writes {
-		cp := append([]CanaryWrite(nil), ws...)
+		cp := append([]recovery.CanaryWrite(nil), ws...)
 		sort.Slice(cp, func(i, j int) bool { return cp[i].Seq < cp[j].Seq })
 		out[k] = cp
 	}
@@ -172,9 +158,9 @@ func (c *canaries) snapshot() map[Key][]CanaryWrite {
 
 // readBack asks each product which sequence numbers are present per site. A (site, product)
 // absent from the answer is unreadable: it has no entry in the map.
-func (c *canaries) readBack(ctx context.Context) (present map[Key]map[int]bool, err error) {
+func (c *canaries) readBack(ctx context.Context) (present map[recovery.Key]map[int]bool, err error) {
 	defer c.d.recovered("canary read", &err)
-	present = map[Key]map[int]bool{}
+	present = map[recovery.Key]map[int]bool{}
 	var errs []error
 	for _, p := range c.d.products {
 		if !c.d.hasCanary(p) {
@@ -190,7 +176,7 @@ func (c *canaries) readBack(ctx context.Context) (present map[Key]map[int]bool, 
 			for _, s := range seqs {
 				set[s] = true
 			}
-			present[Key{site, p}] = set
+			present[recovery.Key{Site: site, Product: p}] = set
 		}
 	}
 	if len(errs) > 0 {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/drill-dev/drill/harness/clock"
+	"github.com/drill-dev/drill/harness/recovery"
 	"github.com/drill-dev/drill/harness/runtime"
 	"io"
 	"log/slog"
@@ -236,13 +237,13 @@ func (d *drill) hitWall(site string) time.Time {
 	namedAt, named := d.named[site]
 	ver, t0 := d.ver, d.t0
 	d.mu.Unlock()
-	var ss []Sample
+	var ss []recovery.Sample
 	if ver != nil {
 		ver.mu.Lock()
 		ss = slices.Clone(ver.samples[site])
 		ver.mu.Unlock()
 	}
-	h, ok := hit(namedAt, named, ss, t0)
+	h, ok := recovery.Hit(namedAt, named, ss, t0)
 	if !ok {
 		h = t0
 	}

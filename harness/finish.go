@@ -3,6 +3,7 @@ package harness
 import (
 	"context"
 	"fmt"
+	"github.com/drill-dev/drill/harness/recovery"
 	"maps"
 	goruntime "runtime"
 	"slices"
@@ -64,7 +65,7 @@ func (d *drill) measureWhatExists(res *result.Result, m *measurement) {
 // score computes the metrics from the observations and compares them with the targets.
 func (d *drill) score(res *result.Result, m *measurement) {
 	obs := d.observations(m)
-	metrics, sites, problems := Measure(obs)
+	metrics, sites, problems := recovery.Measure(obs)
 	d.addRunbook(&metrics)
 	res.Metrics, res.Sites = metrics, sites
 	res.Canaries = d.canaryLoad(m)
@@ -104,7 +105,7 @@ func (d *drill) score(res *result.Result, m *measurement) {
 }
 
 // observations collects what the drill measured into plain data.
-func (d *drill) observations(m *measurement) Observations {
+func (d *drill) observations(m *measurement) recovery.Observations {
 	d.mu.Lock()
 	named, namedBy := maps.Clone(d.named), maps.Clone(d.namedBy)
 	t0, injEnd := d.t0, d.injEnd
@@ -112,7 +113,7 @@ func (d *drill) observations(m *measurement) Observations {
 	m.ver.mu.Lock()
 	samples, ms := m.ver.samples, m.ver.milestones
 	m.ver.mu.Unlock()
-	return Observations{
+	return recovery.Observations{
 		Sites:           d.sites,
 		T0:              t0,
 		InjectEnd:       injEnd,

@@ -3,6 +3,7 @@ package harness
 import (
 	"context"
 	"fmt"
+	"github.com/drill-dev/drill/harness/recovery"
 	"maps"
 	"slices"
 	"strings"
@@ -29,7 +30,7 @@ type measurement struct {
 	runbookEnd      time.Duration
 	runbookFinished bool
 	verifyEnd       time.Duration
-	present         map[Key]map[int]bool
+	present         map[recovery.Key]map[int]bool
 	readErr         error
 	finalFP         map[string][]string
 	finalLinks      map[string]int
@@ -74,19 +75,14 @@ func (m *measurement) startVerifier(ctx context.Context, d *drill) {
 	go m.ver.run(vctx)
 }
 
-// affectedNow is the affected set once the detection window has closed: the named sites plus
-// those a probe saw fail in the window (the rule of Affected).
+// affectedNow is the affected set once the detection window has closed (recovery.Affected on
+// the polls so far), in site order.
 func (m *measurement) affectedNow(d *drill) []string {
-	set := map[string]bool{}
 	d.mu.Lock()
-	for s := range d.named {
-		set[s] = true
-	}
-	t0, injEnd := d.t0, d.injEnd
+	o := recovery.Observations{Sites: d.sites, Named: maps.Clone(d.named), T0: d.t0, InjectEnd: d.injEnd, ProbeInterval: d.sc.Intervals.Probe}
 	d.mu.Unlock()
-	for _, s := range m.ver.seenFailing(t0, DetectionEnd(injEnd, d.sc.Intervals.Probe)) {
-		set[s] = true
-	}
+	o.Samples = m.ver.samplesNow()
+	set := recovery.Affected(o)
 	var out []string
 	for _, s := range d.sites { // in site order
 		if set[s] {
@@ -117,7 +113,7 @@ func (d *drill) baseline(ctx context.Context, m *measurement) error {
 		short := 0
 		for _, s := range d.sites {
 			for _, p := range d.products {
-				if d.hasCanary(p) && m.canaries.ackedCount(Key{s, p}) < baselineIntervals {
+				if d.hasCanary(p) && m.canaries.ackedCount(recovery.Key{Site: s, Product: p}) < baselineIntervals {
 					short++
 				}
 			}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"github.com/drill-dev/drill/harness/clock"
+	"github.com/drill-dev/drill/harness/recovery"
 	"github.com/drill-dev/drill/harness/runtime"
 	"maps"
 	"slices"
@@ -197,7 +198,7 @@ func (d *drill) recover(ctx context.Context, m *measurement) error {
 	d.mu.Lock()
 	injEnd := d.injEnd
 	d.mu.Unlock()
-	if err := m.ver.waitDetection(ctx, DetectionEnd(injEnd, d.sc.Intervals.Probe)); err != nil {
+	if err := m.ver.waitDetection(ctx, recovery.DetectionEnd(injEnd, d.sc.Intervals.Probe)); err != nil {
 		return err
 	}
 	affected := m.affectedNow(d)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/drill-dev/drill/harness/recovery"
 	"maps"
 	"slices"
 	"strings"
@@ -30,13 +31,13 @@ type verifier struct {
 	d          *drill
 	m          *measurement
 	mu         sync.Mutex
-	samples    map[string][]Sample
-	milestones map[string][]Sample
+	samples    map[string][]recovery.Sample
+	milestones map[string][]recovery.Sample
 	verified   map[string]bool
 	epoch      map[string]int           // bumped by every health failure: a proof begun before is void
 	proving    map[string]bool          // a fingerprint read is queued or running
 	provedAt   map[string]time.Duration // the instant of the proof that last verified a site
-	prod       map[Key]*prodState
+	prod       map[recovery.Key]*prodState
 	// roundStarts lists when each completed round began; roundEnded is closed, and replaced,
 	// each time a round completes; inFlight are the starts of the rounds in progress.
 	roundStarts []time.Duration
@@ -65,14 +66,14 @@ type proof struct {
 func newVerifier(d *drill, m *measurement, stop context.CancelFunc) *verifier {
 	v := &verifier{
 		d: d, m: m, stop: stop, done: make(chan struct{}), roundEnded: make(chan struct{}), cpu0: processCPU(),
-		samples: map[string][]Sample{}, milestones: map[string][]Sample{},
+		samples: map[string][]recovery.Sample{}, milestones: map[string][]recovery.Sample{},
 		verified: map[string]bool{}, epoch: map[string]int{}, proving: map[string]bool{}, provedAt: map[string]time.Duration{},
-		prod: map[Key]*prodState{}, proofs: make(chan proof, len(d.sites)+1),
+		prod: map[recovery.Key]*prodState{}, proofs: make(chan proof, len(d.sites)+1),
 	}
 	for _, s := range d.sites {
 		v.verified[s] = true // verified at baseline
 		for _, p := range d.products {
-			v.prod[Key{s, p}] = &prodState{up: true}
+			v.prod[recovery.Key{Site: s, Product: p}] = &prodState{up: true}
 		}
 	}
 	return v
@@ -91,9 +92,9 @@ func (v *verifier) run(ctx context.Context) {
 	// known), so that a slow milestone check does not hold back the sites' polls.
 	wg.Go(func() {
 		_ = v.d.safely("milestone polls", func() error {
-			schedule(ctx, v.d.clock, v.d.sc.Intervals.Probe, 1, nil, func(ctx context.Context, _ time.Duration) map[string]Sample {
+			schedule(ctx, v.d.clock, v.d.sc.Intervals.Probe, 1, nil, func(ctx context.Context, _ time.Duration) map[string]recovery.Sample {
 				return v.checkMilestones(ctx)
-			}, func(_ time.Duration, ms map[string]Sample) {
+			}, func(_ time.Duration, ms map[string]recovery.Sample) {
 				v.mu.Lock()
 				defer v.mu.Unlock()
 				v.recordMilestones(ms)
@@ -166,13 +167,13 @@ func (v *verifier) record(s string, answers map[string]map[string]answer) {
 	v.d.mu.Lock()
 	injEnd, injDone := v.d.injEnd, v.d.injDone
 	v.d.mu.Unlock()
-	x := Sample{Pass: true}
+	x := recovery.Sample{Pass: true}
 	failAt := time.Duration(-1)
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	for _, p := range v.d.products {
 		a := answers[p][s]
-		ps := v.prod[Key{s, p}]
+		ps := v.prod[recovery.Key{Site: s, Product: p}]
 		if a.Err != nil {
 			if failAt < 0 || a.At < failAt {
 				failAt, x.Product, x.Reason = a.At, p, v.d.redact(a.Err.Error())
@@ -210,7 +211,7 @@ func (v *verifier) record(s string, answers map[string]map[string]answer) {
 }
 
 // append adds a sample to a site's series, never before the previous one. v.mu must be held.
-func (v *verifier) append(s string, x Sample) {
+func (v *verifier) append(s string, x recovery.Sample) {
 	ss := v.samples[s]
 	if n := len(ss); n > 0 {
 		x.At = max(x.At, ss[n-1].At)
@@ -220,13 +221,13 @@ func (v *verifier) append(s string, x Sample) {
 
 // insert adds a sample to a site's series at its own instant, after those at or before it.
 // v.mu must be held.
-func (v *verifier) insert(s string, x Sample) {
+func (v *verifier) insert(s string, x recovery.Sample) {
 	v.samples[s] = insertSample(v.samples[s], x)
 }
 
 // insertSample inserts x into ss, ordered by instant, after the samples at or before x.At.
-func insertSample(ss []Sample, x Sample) []Sample {
-	i, _ := slices.BinarySearchFunc(ss, x.At, func(y Sample, at time.Duration) int { return cmp.Compare(y.At, at+1) })
+func insertSample(ss []recovery.Sample, x recovery.Sample) []recovery.Sample {
+	i, _ := slices.BinarySearchFunc(ss, x.At, func(y recovery.Sample, at time.Duration) int { return cmp.Compare(y.At, at+1) })
 	return slices.Insert(ss, i, x)
 }
 
@@ -237,14 +238,14 @@ const reasonProving = "healthy; fingerprints and links being read"
 // before its reads began; the polls made while it was read, healthy and waiting on it, take
 // its verdict. It is called only while the proof's epoch holds, so no poll since it was asked
 // for failed. It returns the instant the proof is recorded at. v.mu must be held.
-func (v *verifier) settle(s string, x Sample) time.Duration {
+func (v *verifier) settle(s string, x recovery.Sample) time.Duration {
 	ss := v.samples[s]
 	i := len(ss)
 	for i > 0 && ss[i-1].Unverified && ss[i-1].Reason == reasonProving && ss[i-1].At >= x.At {
 		i--
 	}
 	for j := i; j < len(ss); j++ {
-		ss[j] = Sample{At: ss[j].At, Pass: x.Pass, Product: x.Product, Reason: x.Reason}
+		ss[j] = recovery.Sample{At: ss[j].At, Pass: x.Pass, Product: x.Product, Reason: x.Reason}
 	}
 	if i > 0 {
 		x.At = max(x.At, ss[i-1].At)
@@ -298,14 +299,14 @@ func (v *verifier) proveBatch(ctx context.Context, batch []proof) {
 		at, fp := fps.at[p.site], fps.values[p.site]
 		linksAt := v.d.clock.Now()
 		broken, unreadable := v.d.brokenLinks(ctx, p.site)
-		x := Sample{Pass: true, At: max(at, linksAt)}
+		x := recovery.Sample{Pass: true, At: max(at, linksAt)}
 		if mm := v.m.mismatches(p.site, fp); len(mm) > 0 {
-			x = Sample{At: at, Product: mm[0], Reason: "fingerprint differs from the baseline"}
+			x = recovery.Sample{At: at, Product: mm[0], Reason: "fingerprint differs from the baseline"}
 			if err := fps.errs[p.site][mm[0]]; err != nil {
 				x.Reason = "fingerprint unreadable: " + v.d.redact(err.Error())
 			}
 		} else if len(unreadable) > 0 || broken > v.m.baseLinks[p.site] {
-			x = Sample{At: linksAt, Product: "links", Reason: fmt.Sprintf("%d broken links, %d unreadable link checks", broken, len(unreadable))}
+			x = recovery.Sample{At: linksAt, Product: "links", Reason: fmt.Sprintf("%d broken links, %d unreadable link checks", broken, len(unreadable))}
 		}
 		v.mu.Lock()
 		v.proving[p.site] = false
@@ -330,7 +331,7 @@ func (v *verifier) pollMilestones(ctx context.Context) {
 
 // checkMilestones checks every milestone once, and returns nothing before the affected set is
 // known or when ctx ends.
-func (v *verifier) checkMilestones(ctx context.Context) map[string]Sample {
+func (v *verifier) checkMilestones(ctx context.Context) map[string]recovery.Sample {
 	v.d.mu.Lock()
 	known := v.d.affected != nil
 	v.d.mu.Unlock()
@@ -338,14 +339,14 @@ func (v *verifier) checkMilestones(ctx context.Context) map[string]Sample {
 		return nil
 	}
 	data := v.d.data()
-	out := map[string]Sample{}
+	out := map[string]recovery.Sample{}
 	for _, p := range v.d.sc.Milestones {
 		at := v.d.clock.Now()
 		_, err := v.d.check(ctx, *p, data, "")
 		if ctx.Err() != nil {
 			return nil
 		}
-		x := Sample{At: at, Pass: err == nil}
+		x := recovery.Sample{At: at, Pass: err == nil}
 		if err != nil {
 			x.Reason = v.d.redact(err.Error())
 		}
@@ -356,7 +357,7 @@ func (v *verifier) checkMilestones(ctx context.Context) map[string]Sample {
 
 // recordMilestones adds milestone samples to their series, in the order of their instants
 // (the first evaluation and a round's may come in either order). v.mu must be held.
-func (v *verifier) recordMilestones(ms map[string]Sample) {
+func (v *verifier) recordMilestones(ms map[string]recovery.Sample) {
 	for name, x := range ms {
 		v.milestones[name] = insertSample(v.milestones[name], x)
 	}
@@ -393,15 +394,13 @@ func (v *verifier) milestonesChecked(after time.Duration) bool {
 	return true
 }
 
-// seenFailing returns the sites a probe saw fail in a poll begun in [t0, end].
-func (v *verifier) seenFailing(t0, end time.Duration) []string {
+// samplesNow is a copy of every site's polls so far.
+func (v *verifier) samplesNow() map[string][]recovery.Sample {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	var out []string
-	for _, s := range v.d.sites {
-		if failedInWindow(v.samples[s], t0, end) {
-			out = append(out, s)
-		}
+	out := make(map[string][]recovery.Sample, len(v.samples))
+	for s, ss := range v.samples {
+		out[s] = slices.Clone(ss)
 	}
 	return out
 }
@@ -432,20 +431,20 @@ func (v *verifier) waitDetection(ctx context.Context, end time.Duration) error {
 
 // productsUp is, for each product of the given sites that failed after t0, the start of its
 // final passing streak (nil: down at the end).
-func (v *verifier) productsUp(sites []string) map[Key]*time.Duration {
+func (v *verifier) productsUp(sites []string) map[recovery.Key]*time.Duration {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	out := map[Key]*time.Duration{}
+	out := map[recovery.Key]*time.Duration{}
 	for _, s := range sites {
 		for _, p := range v.d.products {
-			ps := v.prod[Key{s, p}]
+			ps := v.prod[recovery.Key{Site: s, Product: p}]
 			switch {
 			case !ps.wentDown:
 			case ps.up:
 				at := ps.since
-				out[Key{s, p}] = &at
+				out[recovery.Key{Site: s, Product: p}] = &at
 			default:
-				out[Key{s, p}] = nil
+				out[recovery.Key{Site: s, Product: p}] = nil
 			}
 		}
 	}
@@ -529,7 +528,7 @@ func (v *verifier) load() result.ProbeLoad {
 			secs[i] = t.Seconds()
 		}
 		slices.Sort(secs)
-		pl.RoundP50Seconds, pl.RoundP95Seconds = nearestRank(secs, 50), nearestRank(secs, 95)
+		pl.RoundP50Seconds, pl.RoundP95Seconds = recovery.Percentile(secs, 50), recovery.Percentile(secs, 95)
 	}
 	if pl.WallSeconds > 0 {
 		pl.CPUShare = pl.CPUSeconds / pl.WallSeconds

@@ -1,4 +1,4 @@
-package harness
+package recovery
 
 import (
 	"maps"
@@ -25,8 +25,8 @@ type Sample struct {
 	Reason  string
 }
 
-// seenFailing reports whether a probe saw the site fail in this poll.
-func (x Sample) seenFailing() bool { return !x.Pass && !x.Unverified }
+// SeenFailing reports whether a probe saw the site fail in this poll.
+func (x Sample) SeenFailing() bool { return !x.Pass && !x.Unverified }
 
 // Observations is everything measured during a drill, from which the metrics follow. It is
 // plain data so that the arithmetic is proved on hand-made timelines.
@@ -141,13 +141,10 @@ func Measure(o Observations) (result.Metrics, []result.Site, []string) {
 		rows = append(rows, row)
 	}
 	if m.SitesAffected > 0 {
-		sort.Float64s(rtos)
+		m.RTOSeconds, m.SiteRTOP50Seconds, m.SiteRTOP95Seconds = SiteRTOs(rtos)
 		if allRecovered {
-			m.RTOSeconds = result.Seconds(rtos[len(rtos)-1])
 			m.IncidentSeconds = secs(lastR - o.T0)
 		}
-		m.SiteRTOP50Seconds = result.Seconds(nearestRank(rtos, 50))
-		m.SiteRTOP95Seconds = result.Seconds(nearestRank(rtos, 95))
 	}
 	if len(seen) > 0 {
 		m.DetectSeconds = secs(slices.Min(seen))
@@ -186,7 +183,7 @@ func DetectionEnd(injectEnd, probe time.Duration) time.Duration { return injectE
 // failedInWindow reports whether a probe saw the site fail in a poll begun in [t0, end].
 func failedInWindow(ss []Sample, t0, end time.Duration) bool {
 	for _, x := range ss {
-		if x.At >= t0 && x.At <= end && x.seenFailing() {
+		if x.At >= t0 && x.At <= end && x.SeenFailing() {
 			return true
 		}
 	}
@@ -233,13 +230,13 @@ func productsUp(o Observations, s string) map[string]*float64 {
 // probe after t0.
 func hitInstant(o Observations, s string) time.Duration {
 	at, named := o.Named[s]
-	h, _ := hit(at, named, o.Samples[s], o.T0)
+	h, _ := Hit(at, named, o.Samples[s], o.T0)
 	return h
 }
 
-// hit is h(s) from the start of the naming fault instance (when named) and the site's polls:
+// Hit is h(s) from the start of the naming fault instance (when named) and the site's polls:
 // the earlier of that start and its first failed poll after t0; ok false when neither exists.
-func hit(namedAt time.Duration, named bool, ss []Sample, t0 time.Duration) (time.Duration, bool) {
+func Hit(namedAt time.Duration, named bool, ss []Sample, t0 time.Duration) (time.Duration, bool) {
 	if f, ok := firstFailure(ss, t0); ok && (!named || f.At < namedAt) {
 		return f.At, true
 	}
@@ -249,7 +246,7 @@ func hit(namedAt time.Duration, named bool, ss []Sample, t0 time.Duration) (time
 // firstFailure is the first poll after t0 in which a probe saw the site fail.
 func firstFailure(ss []Sample, t0 time.Duration) (Sample, bool) {
 	for _, x := range ss {
-		if x.At >= t0 && x.seenFailing() {
+		if x.At >= t0 && x.SeenFailing() {
 			return x, true
 		}
 	}
@@ -273,8 +270,21 @@ func recoveryInstant(ss []Sample, injectEnd, end time.Duration) (time.Duration, 
 	return ss[i].At, true
 }
 
-// nearestRank returns the p-th percentile of sorted values by the nearest-rank method.
-func nearestRank(sorted []float64, p float64) float64 {
+// SiteRTOs summarises the affected sites' RTOs in seconds, an unrecovered site counting as
+// +Inf: the worst (rto_seconds), nil when any site did not recover, and the nearest-rank p50
+// and p95, each nil when the site at that rank did not recover. This is the only place the
+// drill's RTO is taken from the sites' RTOs.
+func SiteRTOs(rtos []float64) (worst, p50, p95 *float64) {
+	if len(rtos) == 0 {
+		return nil, nil, nil
+	}
+	sorted := slices.Sorted(slices.Values(rtos))
+	return result.Seconds(sorted[len(sorted)-1]), result.Seconds(Percentile(sorted, 50)), result.Seconds(Percentile(sorted, 95))
+}
+
+// Percentile returns the p-th percentile of sorted values by the nearest-rank method: the
+// site RTO percentiles and the probe rounds' durations are both read this way.
+func Percentile(sorted []float64, p float64) float64 {
 	n := len(sorted)
 	rank := int(math.Ceil(p / 100 * float64(n)))
 	return sorted[max(rank, 1)-1]
