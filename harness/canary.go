@@ -3,10 +3,11 @@ package harness
 import (
 	"context"
 	"fmt"
-	"github.com/drill-dev/drill/harness/recovery"
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/drill-dev/drill/harness/recovery"
 )
 
 // canaries writes one batched canary per product every interval and records each site's
@@ -39,11 +40,11 @@ func newCanaries(d *drill) *canaries {
 // answers. A product without a canary has nothing to write.
 func (c *canaries) write(ctx context.Context, product string, seq int) {
 	defer c.d.recovered("canary write "+product, nil)
-	if !c.d.hasCanary(product) {
+	if !c.d.plane.HasCanary(product) {
 		return
 	}
 	sent := c.d.clock.Now()
-	acks, err := c.d.canaryWrite(ctx, product, seq, c.d.sites)
+	acks, err := c.d.plane.CanaryWrite(ctx, product, seq, c.d.sites, c.d.data())
 	at := c.d.clock.Now()
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -107,7 +108,7 @@ func (c *canaries) start(ctx context.Context) {
 }
 
 func (c *canaries) recordSkipped(product string, seq int) {
-	if !c.d.hasCanary(product) {
+	if !c.d.plane.HasCanary(product) {
 		return
 	}
 	now := c.d.clock.Now()
@@ -163,10 +164,10 @@ func (c *canaries) readBack(ctx context.Context) (present map[recovery.Key]map[i
 	present = map[recovery.Key]map[int]bool{}
 	var errs []error
 	for _, p := range c.d.products {
-		if !c.d.hasCanary(p) {
+		if !c.d.plane.HasCanary(p) {
 			continue
 		}
-		ans, err := c.d.canaryRead(ctx, p, c.d.sites)
+		ans, err := c.d.plane.CanaryRead(ctx, p, c.d.sites, c.d.data())
 		if err != nil {
 			errs = append(errs, fmt.Errorf("read canaries of %s: %w", p, err))
 			continue

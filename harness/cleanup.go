@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/drill-dev/drill/harness/runtime"
 	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/drill-dev/drill/harness/runtime"
 )
 
 // Cleanup is a last-in-first-out stack of teardown functions. Every created resource pushes its

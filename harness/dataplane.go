@@ -2,9 +2,7 @@ package harness
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -91,7 +89,7 @@ func (d *drill) perSite(ctx context.Context, pool chan struct{}, p scenarios.Pro
 			cctx, cancel := context.WithTimeout(ctx, timeout)
 			defer cancel()
 			at := d.clock.Now()
-			body, err := d.check(cctx, p, data, service)
+			body, err := d.plane.Check(cctx, p, data, service)
 			mu.Lock()
 			out[s] = answer{At: at, Value: strings.TrimSpace(string(body)), Err: err}
 			mu.Unlock()
@@ -118,7 +116,7 @@ func (d *drill) batch(ctx context.Context, pool chan struct{}, chunk int, p *sce
 			cctx, cancel := context.WithTimeout(ctx, timeout)
 			defer cancel()
 			at := d.clock.Now()
-			results, err := d.batchCall(cctx, p, service, part)
+			results, err := d.plane.Batch(cctx, p, service, d.data(), part)
 			mu.Lock()
 			defer mu.Unlock()
 			for _, s := range part {
@@ -136,50 +134,6 @@ func (d *drill) batch(ctx context.Context, pool chan struct{}, chunk int, p *sce
 	}
 	wg.Wait()
 	return out
-}
-
-// batchCall runs a batch probe and returns its per-site answers. http: POST {"sites": [...]},
-// answer {"results": {"SITE": "..."}}; exec: the same JSON on stdin and stdout; sql: the query
-// (templates see .Sites) returns rows (site, answer).
-func (d *drill) batchCall(ctx context.Context, p *scenarios.Probe, service string, sites []string) (results map[string]string, err error) {
-	defer d.recovered("batch probe", &err)
-	data := d.data()
-	data.Sites = sites
-	if p.SQL != nil {
-		rows, err := d.sqlRows(ctx, p.SQL, data, service)
-		if err != nil {
-			return nil, err
-		}
-		return answerRows(rows)
-	}
-	body, _ := json.Marshal(map[string]any{"sites": sites})
-	out, err := d.jsonCall(ctx, p, data, service, body)
-	if err != nil {
-		return nil, err
-	}
-	var ans struct {
-		Results map[string]string `json:"results"`
-	}
-	if err := json.Unmarshal(out, &ans); err != nil {
-		return nil, fmt.Errorf("batch answer: want {\"results\": {SITE: ...}}: %w", err)
-	}
-	return ans.Results, nil
-}
-
-// answerRows reads the (site, answer) rows of an sql batch probe; a boolean answer reads as
-// "true" or "false", NULL as empty; a site's first row counts.
-func answerRows(rows [][]any) (map[string]string, error) {
-	out := make(map[string]string, len(rows))
-	for i, r := range rows {
-		if len(r) < 2 {
-			return nil, fmt.Errorf("batch answer row %d: want (site, answer), got %d columns", i+1, len(r))
-		}
-		site := sqlText(r[0])
-		if _, ok := out[site]; !ok {
-			out[site] = sqlText(r[1])
-		}
-	}
-	return out, nil
 }
 
 // healthAnswer reads a batch health answer: "ok" (or an sql true) passes, anything else is the

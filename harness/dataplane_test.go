@@ -4,12 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/drill-dev/drill/harness/clock"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/drill-dev/drill/harness/clock"
 
 	"github.com/drill-dev/drill/result"
 	"github.com/drill-dev/drill/scenarios"
@@ -66,19 +67,19 @@ func TestDataplaneContracts(t *testing.T) {
 		t.Run(tr.name, func(t *testing.T) {
 			rt := newTransportRuntime(t, tr.name)
 			d := upDrill(t, tr.scenario, rt)
-			sites, err := d.listSites(ctx)
+			sites, err := d.plane.ListSites(ctx, d.data())
 			if err != nil || !reflect.DeepEqual(sites, want) {
 				t.Fatalf("list: %v %v, want %v", sites, err, want)
 			}
 			d.sites = sites
-			acked, err := d.canaryWrite(ctx, "things", 7, sites)
+			acked, err := d.plane.CanaryWrite(ctx, "things", 7, sites, d.data())
 			if err != nil || len(acked) != len(sites) || slices.Contains(mapValues(acked), false) {
 				t.Fatalf("write: %v %v, want every site acknowledged", acked, err)
 			}
 			rt.app.mu.Lock()
 			rt.app.gone["site-03"] = true
 			rt.app.mu.Unlock()
-			acked, err = d.canaryWrite(ctx, "things", 8, sites)
+			acked, err = d.plane.CanaryWrite(ctx, "things", 8, sites, d.data())
 			if tr.name == "sql" {
 				if err == nil {
 					t.Errorf("sql write with a site gone: want the transaction to fail, got %v", acked)
@@ -86,22 +87,22 @@ func TestDataplaneContracts(t *testing.T) {
 			} else if err != nil || acked["site-03"] || !acked["site-04"] {
 				t.Errorf("write with site-03 gone: %v %v, want all but site-03", acked, err)
 			}
-			read, err := d.canaryRead(ctx, "things", []string{"site-01", "site-03"})
+			read, err := d.plane.CanaryRead(ctx, "things", []string{"site-01", "site-03"}, d.data())
 			if err != nil || !reflect.DeepEqual(read["site-01"], wantSeqs(tr.name)) {
 				t.Errorf("read: %v %v, want site-01 %v", read, err, wantSeqs(tr.name))
 			}
 			data := d.data()
 			data.Site = "site-01"
 			prod := d.stack.Products["things"]
-			if _, err := d.check(ctx, *prod.Health, data, prod.Service); err != nil {
+			if _, err := d.plane.Check(ctx, *prod.Health, data, prod.Service); err != nil {
 				t.Errorf("health of site-01: %v", err)
 			}
-			fp, err := d.check(ctx, *prod.Fingerprint, data, prod.Service)
+			fp, err := d.plane.Check(ctx, *prod.Fingerprint, data, prod.Service)
 			if got := strings.TrimSpace(string(fp)); err != nil || got != "fp-site-01" {
 				t.Errorf("fingerprint %q %v, want fp-site-01 (stdout only for exec)", got, err)
 			}
 			data.Site = "site-03"
-			if _, err := d.check(ctx, *prod.Health, data, prod.Service); err == nil {
+			if _, err := d.plane.Check(ctx, *prod.Health, data, prod.Service); err == nil {
 				t.Errorf("health of a deleted site passed")
 			} else {
 				t.Logf("health of a deleted site fails with: %v", err)
@@ -125,21 +126,15 @@ func mapValues(m map[string]bool) []bool {
 	return out
 }
 
-// A list on exec may be one ID per line; an sql probe without a row does not pass.
-func TestDataplaneListLinesAndSQLNoRow(t *testing.T) {
-	if got, err := siteLines([]byte("a\n\n b \nc\n")); err != nil || !reflect.DeepEqual(got, []string{"a", "b", "c"}) {
-		t.Errorf("lines: %v %v", got, err)
-	}
-	if got, err := siteLines([]byte(` ["x", "y"] `)); err != nil || !reflect.DeepEqual(got, []string{"x", "y"}) {
-		t.Errorf("json: %v %v", got, err)
-	}
+// An sql probe without a row does not pass (a list on exec: transport.TestListLines).
+func TestDataplaneSQLNoRow(t *testing.T) {
 	rt := newTransportRuntime(t, "sql")
 	d := upDrill(t, "fake-restore-sql.yaml", rt)
 	c := *d.stack.Products["things"].Health
 	q := *c.SQL
 	q.Query = "exists 'nope'"
 	c.SQL = &q
-	if _, err := d.check(context.Background(), c, d.data(), "app"); err == nil || !strings.Contains(err.Error(), "no row") {
+	if _, err := d.plane.Check(context.Background(), c, d.data(), "app"); err == nil || !strings.Contains(err.Error(), "no row") {
 		t.Errorf("a query without a row: %v, want a failure naming it", err)
 	}
 }
@@ -230,28 +225,22 @@ func TestSQLPoolReopensAfterAConnectionError(t *testing.T) {
 	data := d.data()
 	data.Site = "site-01"
 	for range 3 {
-		if _, err := d.check(ctx, probe, data, "app"); err != nil {
+		if _, err := d.plane.Check(ctx, probe, data, "app"); err != nil {
 			t.Fatal(err)
 		}
 	}
-	d.sqlp.mu.Lock()
-	before := d.sqlp.pools["app/fake"]
-	d.sqlp.mu.Unlock()
-	if before == nil {
+	if !slices.Contains(d.plane.Pools(), "app/fake") {
 		t.Fatal("no pool kept after three probes")
 	}
 	stop()
-	if _, err := d.check(ctx, probe, data, "app"); err == nil {
+	if _, err := d.plane.Check(ctx, probe, data, "app"); err == nil {
 		t.Fatal("a probe passed with the server gone")
 	}
-	d.sqlp.mu.Lock()
-	gone := d.sqlp.pools["app/fake"] == nil
-	d.sqlp.mu.Unlock()
-	if !gone {
+	if slices.Contains(d.plane.Pools(), "app/fake") {
 		t.Error("the pool was kept after a connection error")
 	}
 	startFakeSQL(t, rt) // the server is back, elsewhere
-	if _, err := d.check(ctx, probe, data, "app"); err != nil {
+	if _, err := d.plane.Check(ctx, probe, data, "app"); err != nil {
 		t.Errorf("after the server came back: %v", err)
 	}
 }

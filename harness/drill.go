@@ -4,13 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/drill-dev/drill/harness/clock"
-	"github.com/drill-dev/drill/harness/recovery"
-	"github.com/drill-dev/drill/harness/runtime"
 	"io"
 	"log/slog"
 	"maps"
-	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -18,6 +14,11 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/drill-dev/drill/harness/clock"
+	"github.com/drill-dev/drill/harness/recovery"
+	"github.com/drill-dev/drill/harness/runtime"
+	"github.com/drill-dev/drill/harness/transport"
 
 	"github.com/drill-dev/drill/result"
 	"github.com/drill-dev/drill/scenarios"
@@ -38,9 +39,8 @@ type drill struct {
 	tl      *Timeline
 	cleanup *Cleanup
 	log     *slog.Logger
-	http    *http.Client
-	sqlp    sqlPools // sql connections, per service and database
-	panics  panics   // recovered panics (panics.go)
+	plane   *transport.Plane // the data plane: http, sql and exec calls to the services
+	panics  panics           // recovered panics (panics.go)
 
 	runID   string
 	prefix  string // resource name prefix: drill-<run>
@@ -85,16 +85,13 @@ func newDrill(sc *scenarios.Scenario, size *scenarios.Size, rt runtime.Runtime, 
 		namedBy: map[string]string{},
 		pool:    make(chan struct{}, probePool),
 		fpPool:  make(chan struct{}, fingerprintPool),
-		http: &http.Client{Transport: &http.Transport{
-			MaxIdleConnsPerHost: 64,
-			IdleConnTimeout:     30 * time.Second,
-		}},
 	}
 	d.products = slices.Sorted(maps.Keys(d.stack.Products))
 	d.tl = NewTimeline(d.clock)
 	d.cleanup = &Cleanup{log: d.log}
-	d.cleanup.Push("sql connections", d.closeSQL)
 	d.svcs = newServices(d)
+	d.plane = transport.New(d.stack, d.svcs, transport.WithRecover(d.recovered))
+	d.cleanup.Push("sql connections", d.plane.Close)
 	for _, svc := range d.stack.Services {
 		for _, v := range svc.Env {
 			if v.Secret && v.Value != "" {
@@ -184,7 +181,7 @@ func (d *drill) saveLogs(ctx context.Context, service string, c runtime.Containe
 
 // logTail returns the last n lines of a service's log, indented.
 func (d *drill) logTail(ctx context.Context, service string, n int) string {
-	c, err := d.svcs.get(service)
+	c, err := d.svcs.Container(service)
 	if err != nil {
 		return ""
 	}

@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/drill-dev/drill/harness/runtime"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+
+	"github.com/drill-dev/drill/harness/runtime"
 )
 
 // exec runs the commands the fake's containers understand besides sleep and false:

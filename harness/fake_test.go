@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/drill-dev/drill/harness/runtime"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/drill-dev/drill/harness/runtime"
 )
 
 // fakeRuntime runs "containers" as in-process HTTP servers: every service of the test stack is

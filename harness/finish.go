@@ -3,11 +3,12 @@ package harness
 import (
 	"context"
 	"fmt"
-	"github.com/drill-dev/drill/harness/recovery"
 	"maps"
 	goruntime "runtime"
 	"slices"
 	"strings"
+
+	"github.com/drill-dev/drill/harness/recovery"
 
 	"github.com/drill-dev/drill/result"
 	"github.com/drill-dev/drill/scenarios"

@@ -3,11 +3,12 @@ package harness
 import (
 	"context"
 	"errors"
-	"github.com/drill-dev/drill/harness/clock"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/drill-dev/drill/harness/clock"
 
 	"github.com/drill-dev/drill/result"
 	"github.com/drill-dev/drill/scenarios"

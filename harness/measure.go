@@ -3,15 +3,17 @@ package harness
 import (
 	"context"
 	"fmt"
-	"github.com/drill-dev/drill/harness/recovery"
 	"maps"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/drill-dev/drill/result"
+	"github.com/drill-dev/drill/harness/recovery"
+
 	"golang.org/x/sync/errgroup"
+
+	"github.com/drill-dev/drill/result"
 )
 
 // baselineIntervals is how many canary intervals every site and product must have
@@ -103,7 +105,7 @@ func (d *drill) baseline(ctx context.Context, m *measurement) error {
 	m.baseFP, m.baseLinks = sv.fps, sv.links
 	m.canaries.start(ctx)
 	for _, p := range d.sc.SteadyState {
-		if _, err := d.check(ctx, *p, d.data(), ""); err != nil {
+		if _, err := d.plane.Check(ctx, *p, d.data(), ""); err != nil {
 			return infra(fmt.Errorf("steady-state probe %s does not pass: %w", p.Name, err))
 		}
 	}
@@ -113,7 +115,7 @@ func (d *drill) baseline(ctx context.Context, m *measurement) error {
 		short := 0
 		for _, s := range d.sites {
 			for _, p := range d.products {
-				if d.hasCanary(p) && m.canaries.ackedCount(recovery.Key{Site: s, Product: p}) < baselineIntervals {
+				if d.plane.HasCanary(p) && m.canaries.ackedCount(recovery.Key{Site: s, Product: p}) < baselineIntervals {
 					short++
 				}
 			}

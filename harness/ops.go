@@ -17,14 +17,14 @@ func (d *drill) serviceOp(ctx context.Context, op *scenarios.ServiceOp) error {
 	if !ok {
 		return fmt.Errorf("unknown service %s", op.Name)
 	}
-	d.svcs.forget(op.Name)
-	defer d.svcs.forget(op.Name) // what was asked during the operation may be stale
+	d.plane.Forget(op.Name)
+	defer d.plane.Forget(op.Name) // what was asked during the operation may be stale
 	if op.Op == "start" || op.Op == "recreate" {
-		if _, err := d.svcs.get(op.Name); err != nil {
+		if _, err := d.svcs.Container(op.Name); err != nil {
 			return d.svcs.start(ctx, svc)
 		}
 	}
-	c, err := d.svcs.get(op.Name)
+	c, err := d.svcs.Container(op.Name)
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func (d *drill) serviceOp(ctx context.Context, op *scenarios.ServiceOp) error {
 // removeService removes a service's container, saving its logs first, and with volumes its
 // named volumes too.
 func (d *drill) removeService(ctx context.Context, svc *scenarios.Service, volumes bool) error {
-	c, err := d.svcs.get(svc.Name)
+	c, err := d.svcs.Container(svc.Name)
 	if err != nil {
 		return err
 	}
@@ -96,7 +96,7 @@ func (d *drill) volumeOp(ctx context.Context, op *scenarios.VolumeOp) error {
 		return d.rt.WipeVolume(ctx, d.svcs.volumeName(op.Name), image)
 	case "remove":
 		for _, u := range users {
-			if _, err := d.svcs.get(u); err != nil {
+			if _, err := d.svcs.Container(u); err != nil {
 				continue
 			}
 			if err := d.removeService(ctx, d.stack.Services[u], false); err != nil {

@@ -1,10 +1,11 @@
 package harness
 
 import (
-	"github.com/drill-dev/drill/harness/clock"
 	"io"
 	"log/slog"
 	"time"
+
+	"github.com/drill-dev/drill/harness/clock"
 )
 
 // Option configures Run.

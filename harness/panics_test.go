@@ -2,9 +2,10 @@ package harness
 
 import (
 	"context"
-	"github.com/drill-dev/drill/harness/runtime"
 	"strings"
 	"testing"
+
+	"github.com/drill-dev/drill/harness/runtime"
 
 	"github.com/drill-dev/drill/result"
 )

@@ -4,9 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/drill-dev/drill/harness/runtime"
 	"maps"
 	"slices"
+
+	"github.com/drill-dev/drill/harness/runtime"
 
 	"github.com/drill-dev/drill/result"
 	"github.com/drill-dev/drill/scenarios"
@@ -62,7 +63,7 @@ func (d *drill) seed(ctx context.Context, m *measurement) error {
 			return infra(err)
 		}
 	}
-	sites, err := d.listSites(ctx)
+	sites, err := d.plane.ListSites(ctx, d.data())
 	if err != nil {
 		return infra(fmt.Errorf("list sites: %w", err))
 	}

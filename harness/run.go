@@ -5,12 +5,13 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"github.com/drill-dev/drill/harness/clock"
-	"github.com/drill-dev/drill/harness/recovery"
-	"github.com/drill-dev/drill/harness/runtime"
 	"maps"
 	"slices"
 	"time"
+
+	"github.com/drill-dev/drill/harness/clock"
+	"github.com/drill-dev/drill/harness/recovery"
+	"github.com/drill-dev/drill/harness/runtime"
 
 	"github.com/drill-dev/drill/result"
 	"github.com/drill-dev/drill/scenarios"
@@ -225,7 +226,7 @@ func (d *drill) recover(ctx context.Context, m *measurement) error {
 // remove the stack later.
 func (d *drill) noteKept(ctx context.Context) {
 	for _, name := range slices.Sorted(maps.Keys(d.stack.Services)) {
-		c, err := d.svcs.get(name)
+		c, err := d.svcs.Container(name)
 		if err != nil {
 			continue
 		}

@@ -2,10 +2,11 @@ package harness
 
 import (
 	"context"
-	"github.com/drill-dev/drill/harness/clock"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/drill-dev/drill/harness/clock"
 
 	"github.com/drill-dev/drill/result"
 	"github.com/drill-dev/drill/scenarios"

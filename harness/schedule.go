@@ -2,9 +2,10 @@ package harness
 
 import (
 	"context"
-	"github.com/drill-dev/drill/harness/clock"
 	"sync"
 	"time"
+
+	"github.com/drill-dev/drill/harness/clock"
 )
 
 // roundsInFlight is how many verification rounds may be probing at once: a round whose checks

@@ -2,11 +2,12 @@ package harness
 
 import (
 	"context"
-	"github.com/drill-dev/drill/harness/clock"
 	"slices"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/drill-dev/drill/harness/clock"
 )
 
 // sleepers waits until n goroutines sleep on the fake clock.

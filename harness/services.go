@@ -3,12 +3,14 @@ package harness
 import (
 	"context"
 	"fmt"
-	"github.com/drill-dev/drill/harness/runtime"
 	"sort"
 	"sync"
 
-	"github.com/drill-dev/drill/scenarios"
+	"github.com/drill-dev/drill/harness/runtime"
+
 	"golang.org/x/sync/errgroup"
+
+	"github.com/drill-dev/drill/scenarios"
 )
 
 // services holds the running containers of a stack and knows how to (re)start them.
@@ -19,18 +21,14 @@ type services struct {
 	running map[string]runtime.Container
 	// volumes maps a stack volume name to its Docker volume name, once created.
 	volumes map[string]string
-	// endpoints caches "service:port" addresses per container; lookups counts the engine's
-	// answers (for tests).
-	endpoints map[string]cachedEndpoint
-	lookups   int
 }
 
 func newServices(d *drill) *services {
-	return &services{d: d, running: map[string]runtime.Container{}, volumes: map[string]string{}, endpoints: map[string]cachedEndpoint{}}
+	return &services{d: d, running: map[string]runtime.Container{}, volumes: map[string]string{}}
 }
 
-// get returns the running container of a service.
-func (s *services) get(name string) (runtime.Container, error) {
+// Container returns the running container of a service.
+func (s *services) Container(name string) (runtime.Container, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, ok := s.running[name]

@@ -4,15 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/drill-dev/drill/harness/clock"
-	"github.com/drill-dev/drill/harness/runtime"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/drill-dev/drill/harness/clock"
+	"github.com/drill-dev/drill/harness/runtime"
+
+	"golang.org/x/sync/errgroup"
+
 	"github.com/drill-dev/drill/result"
 	"github.com/drill-dev/drill/scenarios"
-	"golang.org/x/sync/errgroup"
 )
 
 // stepEnv is where a step runs: its phase and template data.
@@ -198,15 +200,16 @@ func (d *drill) do(ctx context.Context, st *scenarios.Step, env stepEnv) (out st
 	defer d.recovered("step "+stepName(st, env.prefix), &err)
 	switch st.Kind {
 	case scenarios.KindExec:
-		out, err := d.execCall(ctx, st.Exec, env.data, "")
+		out, err := d.plane.Step(ctx, scenarios.Probe{Exec: st.Exec}, env.data)
 		return string(out), err
 	case scenarios.KindRun:
 		return d.runOnce(ctx, st.Run, env.data)
 	case scenarios.KindHTTP:
-		out, _, err := d.httpCall(ctx, st.HTTP, env.data, "", nil)
+		out, err := d.plane.Step(ctx, scenarios.Probe{HTTP: st.HTTP}, env.data)
 		return string(out), err
 	case scenarios.KindSQL:
-		return "", d.sqlExec(ctx, st.SQL, env.data)
+		_, err := d.plane.Step(ctx, scenarios.Probe{SQL: st.SQL}, env.data)
+		return "", err
 	case scenarios.KindWait:
 		w := st.Wait
 		return "", d.poll(ctx, w.Probe, env.data, "", w.Timeout, w.Interval)

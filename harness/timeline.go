@@ -1,10 +1,11 @@
 package harness
 
 import (
-	"github.com/drill-dev/drill/harness/clock"
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/drill-dev/drill/harness/clock"
 
 	"github.com/drill-dev/drill/result"
 )

@@ -6,12 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/drill-dev/drill/harness/recovery"
 	"maps"
 	"slices"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/drill-dev/drill/harness/recovery"
+	"github.com/drill-dev/drill/harness/transport"
 
 	"github.com/drill-dev/drill/result"
 )
@@ -342,7 +344,7 @@ func (v *verifier) checkMilestones(ctx context.Context) map[string]recovery.Samp
 	out := map[string]recovery.Sample{}
 	for _, p := range v.d.sc.Milestones {
 		at := v.d.clock.Now()
-		_, err := v.d.check(ctx, *p, data, "")
+		_, err := v.d.plane.Check(ctx, *p, data, "")
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -469,7 +471,7 @@ func (d *drill) fingerprintsAll(ctx context.Context, sites []string) fingerprint
 	var wg sync.WaitGroup
 	for _, p := range d.products {
 		wg.Go(func() {
-			ans := d.fingerprintsOf(ctx, p, sites, probeTimeout)
+			ans := d.fingerprintsOf(ctx, p, sites, transport.ProbeTimeout)
 			mu.Lock()
 			defer mu.Unlock()
 			for s, a := range ans {
@@ -494,7 +496,7 @@ func (d *drill) brokenLinks(ctx context.Context, s string) (int, []string) {
 	total := 0
 	var unreadable []string
 	for _, name := range slices.Sorted(maps.Keys(d.stack.Links)) {
-		body, err := d.check(ctx, *d.stack.Links[name], data, "")
+		body, err := d.plane.Check(ctx, *d.stack.Links[name], data, "")
 		var ans struct {
 			Broken *int `json:"broken"`
 		}
