@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/drill-dev/drill/harness/clock"
+	"github.com/drill-dev/drill/harness/verify"
 
 	"github.com/drill-dev/drill/result"
 	"github.com/drill-dev/drill/scenarios"
@@ -195,19 +196,19 @@ func TestDataplaneBatchContracts(t *testing.T) {
 			rt.app.corrupt["site-03"] = true
 			rt.app.mu.Unlock()
 			sites := []string{"site-01", "site-02", "site-03", "it's"}
-			h := d.healthOf(ctx, "things", sites, 5*time.Second)
+			h := d.reader.Health(ctx, "things", sites, 5*time.Second)
 			if h["site-01"].Err != nil || h["site-03"].Err != nil {
 				t.Errorf("health of present sites: %v %v", h["site-01"].Err, h["site-03"].Err)
 			}
 			if err := h["site-02"].Err; err == nil || err.Error() != "gone" {
 				t.Errorf("health of a deleted site: %v, want the product's reason", err)
 			}
-			fp := d.fingerprintsOf(ctx, "things", sites, 5*time.Second)
-			if fp["site-01"].Value != "fp-site-01" || fp["site-03"].Value != "fp-site-03-corrupted" {
-				t.Errorf("checksums %q %q", fp["site-01"].Value, fp["site-03"].Value)
+			fp := d.reader.Fingerprints(ctx, sites)
+			if fp.Values["site-01"]["things"] != "fp-site-01" || fp.Values["site-03"]["things"] != "fp-site-03-corrupted" {
+				t.Errorf("checksums %q %q", fp.Values["site-01"]["things"], fp.Values["site-03"]["things"])
 			}
-			if !errors.Is(fp["site-02"].Err, errNoAnswer) || !errors.Is(fp["it's"].Err, errNoAnswer) {
-				t.Errorf("a site with no checksum: %v %v, want no answer", fp["site-02"].Err, fp["it's"].Err)
+			if !errors.Is(fp.Errs["site-02"]["things"], verify.ErrNoAnswer) || !errors.Is(fp.Errs["it's"]["things"], verify.ErrNoAnswer) {
+				t.Errorf("a site with no checksum: %v %v, want no answer", fp.Errs["site-02"]["things"], fp.Errs["it's"]["things"])
 			}
 		})
 	}

@@ -15,6 +15,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/drill-dev/drill/harness/verify"
+
 	"github.com/drill-dev/drill/harness/clock"
 	"github.com/drill-dev/drill/harness/recovery"
 	"github.com/drill-dev/drill/harness/runtime"
@@ -50,9 +52,8 @@ type drill struct {
 	runs    atomic.Int64
 
 	svcs     *services
-	pool     chan struct{} // health requests in flight (probePool)
-	fpPool   chan struct{} // fingerprint requests in flight (fingerprintPool)
-	ver      *verifier     // from t0
+	reader   *verify.Reader   // health, fingerprints and links of every site
+	ver      *verify.Verifier // from t0
 	sites    []string
 	products []string // the stack's products, sorted once
 
@@ -83,8 +84,6 @@ func newDrill(sc *scenarios.Scenario, size *scenarios.Size, rt runtime.Runtime, 
 		network: "drill-" + runID,
 		named:   map[string]time.Duration{},
 		namedBy: map[string]string{},
-		pool:    make(chan struct{}, probePool),
-		fpPool:  make(chan struct{}, fingerprintPool),
 	}
 	d.products = slices.Sorted(maps.Keys(d.stack.Products))
 	d.tl = NewTimeline(d.clock)
@@ -92,6 +91,7 @@ func newDrill(sc *scenarios.Scenario, size *scenarios.Size, rt runtime.Runtime, 
 	d.svcs = newServices(d)
 	d.plane = transport.New(d.stack, d.svcs, transport.WithRecover(d.recovered))
 	d.cleanup.Push("sql connections", d.plane.Close)
+	d.reader = verify.NewReader(d.plane, d.stack, d.products, d.clock, d.data, d.log)
 	for _, svc := range d.stack.Services {
 		for _, v := range svc.Env {
 			if v.Secret && v.Value != "" {
@@ -126,7 +126,7 @@ func (d *drill) markNamed(site, step string, at time.Duration) {
 	ver := d.ver
 	d.mu.Unlock()
 	if ver != nil {
-		ver.unverify(site)
+		ver.Unverify(site)
 	}
 }
 
@@ -236,9 +236,7 @@ func (d *drill) hitWall(site string) time.Time {
 	d.mu.Unlock()
 	var ss []recovery.Sample
 	if ver != nil {
-		ver.mu.Lock()
-		ss = slices.Clone(ver.samples[site])
-		ver.mu.Unlock()
+		ss = ver.Samples(site)
 	}
 	h, ok := recovery.Hit(namedAt, named, ss, t0)
 	if !ok {
@@ -246,3 +244,20 @@ func (d *drill) hitWall(site string) time.Time {
 	}
 	return d.clock.Wall(h)
 }
+
+// drillState is what the verifier reads of the drill in progress (verify.Drill).
+type drillState struct{ d *drill }
+
+func (s drillState) InjectEnd() (time.Duration, bool) {
+	s.d.mu.Lock()
+	defer s.d.mu.Unlock()
+	return s.d.injEnd, s.d.injDone
+}
+
+func (s drillState) AffectedKnown() bool {
+	s.d.mu.Lock()
+	defer s.d.mu.Unlock()
+	return s.d.affected != nil
+}
+
+func (s drillState) Data() scenarios.TemplateData { return s.d.data() }

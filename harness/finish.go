@@ -111,9 +111,7 @@ func (d *drill) observations(m *measurement) recovery.Observations {
 	named, namedBy := maps.Clone(d.named), maps.Clone(d.namedBy)
 	t0, injEnd := d.t0, d.injEnd
 	d.mu.Unlock()
-	m.ver.mu.Lock()
-	samples, ms := m.ver.samples, m.ver.milestones
-	m.ver.mu.Unlock()
+	samples, ms := m.ver.Observed()
 	return recovery.Observations{
 		Sites:           d.sites,
 		T0:              t0,
@@ -128,9 +126,9 @@ func (d *drill) observations(m *measurement) recovery.Observations {
 		Present:         m.present,
 		Mismatches:      m.finalFP,
 		BrokenLinks:     m.finalLinks,
-		BaseLinks:       m.baseLinks,
+		BaseLinks:       m.base.Links,
 		LinksUnreadable: m.finalUnreadable,
-		ProductUp:       m.ver.productsUp(d.sites),
+		ProductUp:       m.ver.ProductsUp(d.sites),
 		Milestones:      ms,
 	}
 }

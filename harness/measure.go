@@ -4,14 +4,12 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"slices"
-	"strings"
 	"sync"
 	"time"
 
-	"github.com/drill-dev/drill/harness/recovery"
+	"github.com/drill-dev/drill/harness/verify"
 
-	"golang.org/x/sync/errgroup"
+	"github.com/drill-dev/drill/harness/recovery"
 
 	"github.com/drill-dev/drill/result"
 )
@@ -24,9 +22,8 @@ const baselineIntervals = 8
 type measurement struct {
 	mu              sync.Mutex
 	canaries        *canaries
-	ver             *verifier
-	baseFP          map[string]map[string]string
-	baseLinks       map[string]int
+	ver             *verify.Verifier
+	base            verify.Baseline
 	recoverErr      error
 	recoverDeadline time.Duration
 	runbookEnd      time.Duration
@@ -41,9 +38,8 @@ type measurement struct {
 }
 
 func (m *measurement) stopCanaries() {
-	if m.ver != nil && m.ver.stop != nil {
-		m.ver.stop()
-		<-m.ver.done
+	if m.ver != nil {
+		m.ver.Stop()
 	}
 	if m.canaries != nil {
 		m.canaries.stopAndWait()
@@ -56,25 +52,26 @@ func (m *measurement) runbookDone(at time.Duration) {
 	m.mu.Unlock()
 }
 
-// mismatches lists the products whose fingerprint differs from the baseline.
-func (m *measurement) mismatches(site string, fps map[string]string) []string {
-	var out []string
-	for _, p := range slices.Sorted(maps.Keys(m.baseFP[site])) {
-		if fps[p] != m.baseFP[site][p] {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
 // startVerifier starts polling from t0.
 func (m *measurement) startVerifier(ctx context.Context, d *drill) {
-	vctx, cancel := context.WithCancel(ctx)
-	m.ver = newVerifier(d, m, cancel)
+	d.mu.Lock()
+	t0 := d.t0
+	d.mu.Unlock()
+	m.ver = verify.New(verify.Config{
+		Clock:      d.clock,
+		Interval:   d.sc.Intervals.Probe,
+		T0:         t0,
+		Sites:      d.sites,
+		Products:   d.products,
+		Milestones: d.sc.Milestones,
+		Baseline:   m.base,
+		Redact:     d.redact,
+		Safely:     d.safely,
+	}, drillState{d}, d.reader)
 	d.mu.Lock()
 	d.ver = m.ver
 	d.mu.Unlock()
-	go m.ver.run(vctx)
+	m.ver.Start(ctx)
 }
 
 // affectedNow is the affected set once the detection window has closed (recovery.Affected on
@@ -83,7 +80,7 @@ func (m *measurement) affectedNow(d *drill) []string {
 	d.mu.Lock()
 	o := recovery.Observations{Sites: d.sites, Named: maps.Clone(d.named), T0: d.t0, InjectEnd: d.injEnd, ProbeInterval: d.sc.Intervals.Probe}
 	d.mu.Unlock()
-	o.Samples = m.ver.samplesNow()
+	o.Samples = m.ver.SamplesNow()
 	set := recovery.Affected(o)
 	var out []string
 	for _, s := range d.sites { // in site order
@@ -98,11 +95,11 @@ func (m *measurement) affectedNow(d *drill) []string {
 // steady-state probes and waits until every site and product has acknowledged canaries over
 // baselineIntervals intervals.
 func (d *drill) baseline(ctx context.Context, m *measurement) error {
-	sv := d.survey(ctx)
-	if err := sv.strict(); err != nil {
+	sv := d.reader.Survey(ctx, d.sites)
+	if err := sv.Strict(); err != nil {
 		return infra(fmt.Errorf("baseline: %w", err))
 	}
-	m.baseFP, m.baseLinks = sv.fps, sv.links
+	m.base = verify.Baseline{FP: sv.FP, Links: sv.Links}
 	m.canaries.start(ctx)
 	for _, p := range d.sc.SteadyState {
 		if _, err := d.plane.Check(ctx, *p, d.data(), ""); err != nil {
@@ -132,55 +129,6 @@ func (d *drill) baseline(ctx context.Context, m *measurement) error {
 	}
 }
 
-// surveyed is every site's fingerprints and broken links, with what could not be read.
-type surveyed struct {
-	fps        map[string]map[string]string
-	errs       map[string]map[string]error
-	links      map[string]int
-	unreadable map[string][]string
-}
-
-// strict is the first thing the survey could not read, for a baseline that must read all.
-func (s surveyed) strict() error {
-	for _, site := range slices.Sorted(maps.Keys(s.errs)) {
-		for _, p := range slices.Sorted(maps.Keys(s.errs[site])) {
-			return fmt.Errorf("fingerprint %s/%s: %w", site, p, s.errs[site][p])
-		}
-	}
-	for _, site := range slices.Sorted(maps.Keys(s.unreadable)) {
-		return fmt.Errorf("links %s of %s could not be read", strings.Join(s.unreadable[site], ", "), site)
-	}
-	return nil
-}
-
-// survey reads every site's fingerprints in every product and its links.
-func (d *drill) survey(ctx context.Context) surveyed {
-	fs := d.fingerprintsAll(ctx, d.sites)
-	sv := surveyed{fps: fs.values, links: map[string]int{}, unreadable: map[string][]string{}, errs: map[string]map[string]error{}}
-	for s, e := range fs.errs {
-		if len(e) > 0 {
-			sv.errs[s] = e
-		}
-	}
-	var mu sync.Mutex
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(probePool)
-	for _, s := range d.sites {
-		g.Go(func() error {
-			b, u := d.brokenLinks(gctx, s)
-			mu.Lock()
-			sv.links[s] = b
-			if len(u) > 0 {
-				sv.unreadable[s] = u
-			}
-			mu.Unlock()
-			return nil
-		})
-	}
-	_ = g.Wait()
-	return sv
-}
-
 // verify waits until every affected site has passed settle polls in a row begun after the
 // runbook ended and every milestone has been checked since, or the runbook has ended and the grace has passed, or the recovery timeout
 // ends; then it stops the canary writers (writes already sent complete), reads the canaries
@@ -197,34 +145,30 @@ func (d *drill) verify(ctx context.Context, m *measurement) error {
 			d.tl.Note(PhaseVerify, "note", "recovery timeout reached", "", "timeout")
 			break
 		}
-		if done && m.ver.settled(d.affected, settle, end) && m.ver.milestonesChecked(end) {
+		if done && m.ver.Settled(d.affected, settle, end) && m.ver.MilestonesChecked(end) {
 			break
 		}
 		if done && now >= end+grace {
 			d.tl.Note(PhaseVerify, "note", fmt.Sprintf("grace of %s after the runbook ended: not every affected site settled", grace), "", "ok")
 			break
 		}
-		m.ver.mu.Lock()
-		ended := m.ver.roundEnded
-		m.ver.mu.Unlock()
 		select { // the next check is after the next round
-		case <-ended:
-		case <-m.ver.done:
+		case <-m.ver.RoundEnded():
+		case <-m.ver.Done():
 		case <-ctx.Done():
 			m.stopCanaries()
 			return ctx.Err()
 		}
 	}
-	m.ver.stop()
-	<-m.ver.done
+	m.ver.Stop()
 	m.verifyEnd = d.clock.Now()
-	m.probes = m.ver.load()
+	m.probes = m.ver.Load()
 	m.canaries.stopAndWait()
 	m.present, m.readErr = m.canaries.readBack(ctx)
-	sv := d.survey(ctx)
-	m.finalFP, m.finalLinks, m.finalUnreadable = map[string][]string{}, sv.links, sv.unreadable
+	sv := d.reader.Survey(ctx, d.sites)
+	m.finalFP, m.finalLinks, m.finalUnreadable = map[string][]string{}, sv.Links, sv.Unreadable
 	for _, s := range d.sites {
-		if mm := m.mismatches(s, sv.fps[s]); len(mm) > 0 {
+		if mm := m.base.Mismatches(s, sv.FP[s]); len(mm) > 0 {
 			m.finalFP[s] = mm
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/drill-dev/drill/harness/clock"
 	"github.com/drill-dev/drill/harness/recovery"
 	"github.com/drill-dev/drill/harness/runtime"
+	"github.com/drill-dev/drill/harness/verify"
 
 	"github.com/drill-dev/drill/result"
 	"github.com/drill-dev/drill/scenarios"
@@ -73,7 +74,7 @@ func Run(ctx context.Context, sc *scenarios.Scenario, sizeName string, rt runtim
 	d := newDrill(sc, size, rt, cfg, runID)
 	d.labels = runtime.Labels(runID, sc.Name, size.Name, started)
 	res := d.newResult(started)
-	cpu0 := processCPU()
+	cpu0 := verify.ProcessCPU()
 
 	// A panic anywhere in the drill (on any goroutine that defers d.recovered) stops the
 	// phases and makes the result inconclusive, naming it; teardown still runs.
@@ -106,7 +107,7 @@ func Run(ctx context.Context, sc *scenarios.Scenario, sizeName string, rt runtim
 	res.Timeline = d.tl.Events()
 	res.Run.Finished = time.Now()
 	res.Run.WallSeconds = d.clock.Now().Seconds()
-	res.Run.Repro.CPUSeconds = processCPU() - cpu0
+	res.Run.Repro.CPUSeconds = verify.ProcessCPU() - cpu0
 	return res, nil
 }
 
@@ -199,7 +200,7 @@ func (d *drill) recover(ctx context.Context, m *measurement) error {
 	d.mu.Lock()
 	injEnd := d.injEnd
 	d.mu.Unlock()
-	if err := m.ver.waitDetection(ctx, recovery.DetectionEnd(injEnd, d.sc.Intervals.Probe)); err != nil {
+	if err := m.ver.WaitDetection(ctx, recovery.DetectionEnd(injEnd, d.sc.Intervals.Probe)); err != nil {
 		return err
 	}
 	affected := m.affectedNow(d)
@@ -207,9 +208,9 @@ func (d *drill) recover(ctx context.Context, m *measurement) error {
 	d.affected = affected
 	d.mu.Unlock()
 	for _, s := range affected {
-		m.ver.unverify(s) // affected sites are unverified from t0
+		m.ver.Unverify(s) // affected sites are unverified from t0
 	}
-	m.ver.pollMilestones(ctx)
+	m.ver.PollMilestones(ctx)
 	d.tl.Note(PhaseRecover, "note", fmt.Sprintf("%d sites affected", len(affected)), "", "ok")
 	m.recoverDeadline = d.t0 + d.sc.RecoveryTimeout
 	rctx, cancel := clock.WithTimeout(ctx, d.clock, m.recoverDeadline-d.clock.Now())

@@ -1,22 +1,63 @@
-package harness
+package verify
 
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"maps"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
+	"github.com/drill-dev/drill/harness/clock"
 	"github.com/drill-dev/drill/harness/recovery"
-	"github.com/drill-dev/drill/harness/transport"
-
 	"github.com/drill-dev/drill/result"
+	"github.com/drill-dev/drill/scenarios"
 )
+
+// Drill is what the verifier reads of the drill in progress. Each method is safe for
+// concurrent use.
+type Drill interface {
+	// InjectEnd is when the inject window ended; done is false while it is open.
+	InjectEnd() (end time.Duration, done bool)
+	// AffectedKnown reports whether the affected set is fixed: milestones are polled from then.
+	AffectedKnown() bool
+	// Data is the template data of the drill's current state.
+	Data() scenarios.TemplateData
+}
+
+// Config is what a Verifier is handed when verification starts, at t0.
+type Config struct {
+	Clock      clock.Clock
+	Interval   time.Duration // the probe interval: a round starts every Interval
+	T0         time.Duration
+	Sites      []string // every site, in order
+	Products   []string // every product, sorted
+	Milestones []*scenarios.Probe
+	Baseline   Baseline
+	// Redact removes secrets from text bound for samples.
+	Redact func(string) string
+	// Safely runs fn on a goroutine of the verifier, turning a panic into its error.
+	Safely func(where string, fn func() error) error
+}
+
+// Baseline is what the proofs compare a site's data with: its fingerprints and broken links
+// before the fault.
+type Baseline struct {
+	FP    map[string]map[string]string // site -> product -> checksum
+	Links map[string]int               // site -> broken links
+}
+
+// Mismatches lists the products whose fingerprint differs from the baseline, in product order.
+func (b Baseline) Mismatches(site string, fps map[string]string) []string {
+	var out []string
+	for _, p := range slices.Sorted(maps.Keys(b.FP[site])) {
+		if fps[p] != b.FP[site][p] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
 
 // fingerprintWorkers bounds the fingerprint and link reads that prove a healthy site's data
 // equal to the baseline; they run off the health round.
@@ -29,9 +70,10 @@ const fingerprintWorkers = 4
 // A site is verified at baseline. Naming it in a fault, or a failed health check, makes it
 // unverified; it is verified again only by fingerprints and links read after the inject window
 // that equal the baseline. A healthy site that is not verified does not pass.
-type verifier struct {
-	d          *drill
-	m          *measurement
+type Verifier struct {
+	cfg        Config
+	drill      Drill
+	reader     *Reader
 	mu         sync.Mutex
 	samples    map[string][]recovery.Sample
 	milestones map[string][]recovery.Sample
@@ -65,36 +107,72 @@ type proof struct {
 	epoch int
 }
 
-func newVerifier(d *drill, m *measurement, stop context.CancelFunc) *verifier {
-	v := &verifier{
-		d: d, m: m, stop: stop, done: make(chan struct{}), roundEnded: make(chan struct{}), cpu0: processCPU(),
+func New(cfg Config, drill Drill, reader *Reader) *Verifier {
+	v := &Verifier{
+		cfg: cfg, drill: drill, reader: reader, done: make(chan struct{}), roundEnded: make(chan struct{}), cpu0: ProcessCPU(),
 		samples: map[string][]recovery.Sample{}, milestones: map[string][]recovery.Sample{},
 		verified: map[string]bool{}, epoch: map[string]int{}, proving: map[string]bool{}, provedAt: map[string]time.Duration{},
-		prod: map[recovery.Key]*prodState{}, proofs: make(chan proof, len(d.sites)+1),
+		prod: map[recovery.Key]*prodState{}, proofs: make(chan proof, len(cfg.Sites)+1),
 	}
-	for _, s := range d.sites {
+	for _, s := range cfg.Sites {
 		v.verified[s] = true // verified at baseline
-		for _, p := range d.products {
+		for _, p := range cfg.Products {
 			v.prod[recovery.Key{Site: s, Product: p}] = &prodState{up: true}
 		}
 	}
 	return v
 }
 
+// Start polls from now until Stop, on goroutines of its own.
+func (v *Verifier) Start(ctx context.Context) {
+	ctx, v.stop = context.WithCancel(ctx)
+	go v.run(ctx)
+}
+
+// Stop ends the polls and waits until every one has ended. It may be called more than once.
+func (v *Verifier) Stop() {
+	v.stop()
+	<-v.done
+}
+
+// Done is closed once the verifier has stopped.
+func (v *Verifier) Done() <-chan struct{} { return v.done }
+
+// RoundEnded is closed when the next round completes.
+func (v *Verifier) RoundEnded() <-chan struct{} {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.roundEnded
+}
+
+// Samples is a copy of a site's polls so far.
+func (v *Verifier) Samples(site string) []recovery.Sample {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return slices.Clone(v.samples[site])
+}
+
+// Observed is every site's polls and every milestone's, once the verifier has stopped.
+func (v *Verifier) Observed() (samples, milestones map[string][]recovery.Sample) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.samples, v.milestones
+}
+
 // run polls on a fixed schedule (see schedule): a round starts every probe interval, while
 // up to roundsInFlight rounds probe at once.
-func (v *verifier) run(ctx context.Context) {
+func (v *Verifier) run(ctx context.Context) {
 	defer close(v.done)
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	for range fingerprintWorkers {
-		wg.Go(func() { _ = v.d.safely("fingerprint proofs", func() error { v.prove(ctx); return nil }) })
+		wg.Go(func() { _ = v.cfg.Safely("fingerprint proofs", func() error { v.prove(ctx); return nil }) })
 	}
 	// Milestones are polled on a schedule of their own (from the moment the affected set is
 	// known), so that a slow milestone check does not hold back the sites' polls.
 	wg.Go(func() {
-		_ = v.d.safely("milestone polls", func() error {
-			schedule(ctx, v.d.clock, v.d.sc.Intervals.Probe, 1, nil, func(ctx context.Context, _ time.Duration) map[string]recovery.Sample {
+		_ = v.cfg.Safely("milestone polls", func() error {
+			schedule(ctx, v.cfg.Clock, v.cfg.Interval, 1, nil, func(ctx context.Context, _ time.Duration) map[string]recovery.Sample {
 				return v.checkMilestones(ctx)
 			}, func(_ time.Duration, ms map[string]recovery.Sample) {
 				v.mu.Lock()
@@ -104,27 +182,27 @@ func (v *verifier) run(ctx context.Context) {
 			return nil
 		})
 	})
-	_ = v.d.safely("verification polls", func() error {
-		schedule(ctx, v.d.clock, v.d.sc.Intervals.Probe, roundsInFlight, v.begin, v.probe, v.finish)
+	_ = v.cfg.Safely("verification polls", func() error {
+		schedule(ctx, v.cfg.Clock, v.cfg.Interval, roundsInFlight, v.begin, v.probe, v.finish)
 		return nil
 	})
 }
 
 // healthTimeout bounds one health check: a site whose health takes longer than two probe
 // intervals (at least 2s) to answer is failing, as far as its users can tell.
-func (v *verifier) healthTimeout() time.Duration {
-	return max(2*v.d.sc.Intervals.Probe, 2*time.Second)
+func (v *Verifier) healthTimeout() time.Duration {
+	return max(2*v.cfg.Interval, 2*time.Second)
 }
 
 // roundAnswers is what one round's checks answered, per product and site, and when the last
 // of them came in.
 type roundAnswers struct {
-	answers map[string]map[string]answer
+	answers map[string]map[string]Answer
 	in      time.Duration
 }
 
 // begin notes a round in progress.
-func (v *verifier) begin(start time.Duration) {
+func (v *Verifier) begin(start time.Duration) {
 	v.mu.Lock()
 	v.inFlight = append(v.inFlight, start)
 	v.mu.Unlock()
@@ -132,26 +210,26 @@ func (v *verifier) begin(start time.Duration) {
 
 // probe checks every product of every site once, each product's sites at once (its batch
 // form) or spread over the probe pool.
-func (v *verifier) probe(ctx context.Context, start time.Duration) roundAnswers {
-	answers := make(map[string]map[string]answer, len(v.d.products))
+func (v *Verifier) probe(ctx context.Context, start time.Duration) roundAnswers {
+	answers := make(map[string]map[string]Answer, len(v.cfg.Products))
 	var mu sync.Mutex
 	var wg sync.WaitGroup
-	for _, p := range v.d.products {
+	for _, p := range v.cfg.Products {
 		wg.Go(func() {
-			a := v.d.healthOf(ctx, p, v.d.sites, v.healthTimeout())
+			a := v.reader.Health(ctx, p, v.cfg.Sites, v.healthTimeout())
 			mu.Lock()
 			answers[p] = a
 			mu.Unlock()
 		})
 	}
 	wg.Wait()
-	return roundAnswers{answers, v.d.clock.Now()}
+	return roundAnswers{answers, v.cfg.Clock.Now()}
 }
 
 // finish records a round, in round order: each site's sample. (An
 // interrupted round is not finished: it is not a measurement.)
-func (v *verifier) finish(start time.Duration, r roundAnswers) {
-	for _, s := range v.d.sites {
+func (v *Verifier) finish(start time.Duration, r roundAnswers) {
+	for _, s := range v.cfg.Sites {
 		v.record(s, r.answers)
 	}
 	v.mu.Lock()
@@ -165,20 +243,18 @@ func (v *verifier) finish(start time.Duration, r roundAnswers) {
 
 // record turns one round's answers for site s into its sample, and asks for a proof of its
 // data when it is healthy but not verified.
-func (v *verifier) record(s string, answers map[string]map[string]answer) {
-	v.d.mu.Lock()
-	injEnd, injDone := v.d.injEnd, v.d.injDone
-	v.d.mu.Unlock()
+func (v *Verifier) record(s string, answers map[string]map[string]Answer) {
+	injEnd, injDone := v.drill.InjectEnd()
 	x := recovery.Sample{Pass: true}
 	failAt := time.Duration(-1)
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	for _, p := range v.d.products {
+	for _, p := range v.cfg.Products {
 		a := answers[p][s]
 		ps := v.prod[recovery.Key{Site: s, Product: p}]
 		if a.Err != nil {
 			if failAt < 0 || a.At < failAt {
-				failAt, x.Product, x.Reason = a.At, p, v.d.redact(a.Err.Error())
+				failAt, x.Product, x.Reason = a.At, p, v.cfg.Redact(a.Err.Error())
 			}
 			ps.up, ps.wentDown = false, true
 			continue
@@ -213,7 +289,7 @@ func (v *verifier) record(s string, answers map[string]map[string]answer) {
 }
 
 // append adds a sample to a site's series, never before the previous one. v.mu must be held.
-func (v *verifier) append(s string, x recovery.Sample) {
+func (v *Verifier) append(s string, x recovery.Sample) {
 	ss := v.samples[s]
 	if n := len(ss); n > 0 {
 		x.At = max(x.At, ss[n-1].At)
@@ -223,7 +299,7 @@ func (v *verifier) append(s string, x recovery.Sample) {
 
 // insert adds a sample to a site's series at its own instant, after those at or before it.
 // v.mu must be held.
-func (v *verifier) insert(s string, x recovery.Sample) {
+func (v *Verifier) insert(s string, x recovery.Sample) {
 	v.samples[s] = insertSample(v.samples[s], x)
 }
 
@@ -240,7 +316,7 @@ const reasonProving = "healthy; fingerprints and links being read"
 // before its reads began; the polls made while it was read, healthy and waiting on it, take
 // its verdict. It is called only while the proof's epoch holds, so no poll since it was asked
 // for failed. It returns the instant the proof is recorded at. v.mu must be held.
-func (v *verifier) settle(s string, x recovery.Sample) time.Duration {
+func (v *Verifier) settle(s string, x recovery.Sample) time.Duration {
 	ss := v.samples[s]
 	i := len(ss)
 	for i > 0 && ss[i-1].Unverified && ss[i-1].Reason == reasonProving && ss[i-1].At >= x.At {
@@ -256,75 +332,17 @@ func (v *verifier) settle(s string, x recovery.Sample) time.Duration {
 	return x.At
 }
 
-// unverify marks a site named by a fault: its data must be proven again.
-func (v *verifier) unverify(s string) {
+// Unverify marks a site named by a fault: its data must be proven again.
+func (v *Verifier) Unverify(s string) {
 	v.mu.Lock()
 	v.verified[s] = false
 	v.epoch[s]++
 	v.mu.Unlock()
 }
 
-// prove reads the fingerprints and links of the sites queued for a proof, as many at once as
-// are waiting, and records each site's verdict as its sample, stamped when the reads began.
-func (v *verifier) prove(ctx context.Context) {
-	for {
-		var batch []proof
-		select {
-		case <-ctx.Done():
-			return
-		case p := <-v.proofs:
-			batch = append(batch, p)
-		}
-	more:
-		for {
-			select {
-			case p := <-v.proofs:
-				batch = append(batch, p)
-			default:
-				break more
-			}
-		}
-		v.proveBatch(ctx, batch)
-	}
-}
-
-func (v *verifier) proveBatch(ctx context.Context, batch []proof) {
-	sites := make([]string, len(batch))
-	for i, p := range batch {
-		sites[i] = p.site
-	}
-	fps := v.d.fingerprintsAll(ctx, sites)
-	if ctx.Err() != nil {
-		return
-	}
-	for _, p := range batch {
-		at, fp := fps.at[p.site], fps.values[p.site]
-		linksAt := v.d.clock.Now()
-		broken, unreadable := v.d.brokenLinks(ctx, p.site)
-		x := recovery.Sample{Pass: true, At: max(at, linksAt)}
-		if mm := v.m.mismatches(p.site, fp); len(mm) > 0 {
-			x = recovery.Sample{At: at, Product: mm[0], Reason: "fingerprint differs from the baseline"}
-			if err := fps.errs[p.site][mm[0]]; err != nil {
-				x.Reason = "fingerprint unreadable: " + v.d.redact(err.Error())
-			}
-		} else if len(unreadable) > 0 || broken > v.m.baseLinks[p.site] {
-			x = recovery.Sample{At: linksAt, Product: "links", Reason: fmt.Sprintf("%d broken links, %d unreadable link checks", broken, len(unreadable))}
-		}
-		v.mu.Lock()
-		v.proving[p.site] = false
-		if v.epoch[p.site] == p.epoch { // else a health failure since voids it
-			v.verified[p.site] = x.Pass
-			if at := v.settle(p.site, x); x.Pass {
-				v.provedAt[p.site] = at
-			}
-		}
-		v.mu.Unlock()
-	}
-}
-
-// pollMilestones checks every milestone once and records the samples, from the moment the
+// PollMilestones checks every milestone once and records the samples, from the moment the
 // affected set is known (so every evaluation sees the same .Sites).
-func (v *verifier) pollMilestones(ctx context.Context) {
+func (v *Verifier) PollMilestones(ctx context.Context) {
 	ms := v.checkMilestones(ctx)
 	v.mu.Lock()
 	defer v.mu.Unlock()
@@ -333,24 +351,21 @@ func (v *verifier) pollMilestones(ctx context.Context) {
 
 // checkMilestones checks every milestone once, and returns nothing before the affected set is
 // known or when ctx ends.
-func (v *verifier) checkMilestones(ctx context.Context) map[string]recovery.Sample {
-	v.d.mu.Lock()
-	known := v.d.affected != nil
-	v.d.mu.Unlock()
-	if !known || len(v.d.sc.Milestones) == 0 {
+func (v *Verifier) checkMilestones(ctx context.Context) map[string]recovery.Sample {
+	if !v.drill.AffectedKnown() || len(v.cfg.Milestones) == 0 {
 		return nil
 	}
-	data := v.d.data()
+	data := v.drill.Data()
 	out := map[string]recovery.Sample{}
-	for _, p := range v.d.sc.Milestones {
-		at := v.d.clock.Now()
-		_, err := v.d.plane.Check(ctx, *p, data, "")
+	for _, p := range v.cfg.Milestones {
+		at := v.cfg.Clock.Now()
+		_, err := v.reader.plane.Check(ctx, *p, data, "")
 		if ctx.Err() != nil {
 			return nil
 		}
 		x := recovery.Sample{At: at, Pass: err == nil}
 		if err != nil {
-			x.Reason = v.d.redact(err.Error())
+			x.Reason = v.cfg.Redact(err.Error())
 		}
 		out[p.Name] = x
 	}
@@ -359,15 +374,15 @@ func (v *verifier) checkMilestones(ctx context.Context) map[string]recovery.Samp
 
 // recordMilestones adds milestone samples to their series, in the order of their instants
 // (the first evaluation and a round's may come in either order). v.mu must be held.
-func (v *verifier) recordMilestones(ms map[string]recovery.Sample) {
+func (v *Verifier) recordMilestones(ms map[string]recovery.Sample) {
 	for name, x := range ms {
 		v.milestones[name] = insertSample(v.milestones[name], x)
 	}
 }
 
-// settled reports whether every site in sites ends in a passing streak holding at least n
+// Settled reports whether every site in sites ends in a passing streak holding at least n
 // polls begun after the instant after.
-func (v *verifier) settled(sites []string, n int, after time.Duration) bool {
+func (v *Verifier) Settled(sites []string, n int, after time.Duration) bool {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	for _, s := range sites {
@@ -383,11 +398,11 @@ func (v *verifier) settled(sites []string, n int, after time.Duration) bool {
 	return true
 }
 
-// milestonesChecked reports whether every milestone has a check begun after the instant after.
-func (v *verifier) milestonesChecked(after time.Duration) bool {
+// MilestonesChecked reports whether every milestone has a check begun after the instant after.
+func (v *Verifier) MilestonesChecked(after time.Duration) bool {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	for _, p := range v.d.sc.Milestones {
+	for _, p := range v.cfg.Milestones {
 		ss := v.milestones[p.Name]
 		if len(ss) == 0 || ss[len(ss)-1].At <= after {
 			return false
@@ -396,8 +411,8 @@ func (v *verifier) milestonesChecked(after time.Duration) bool {
 	return true
 }
 
-// samplesNow is a copy of every site's polls so far.
-func (v *verifier) samplesNow() map[string][]recovery.Sample {
+// SamplesNow is a copy of every site's polls so far.
+func (v *Verifier) SamplesNow() map[string][]recovery.Sample {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	out := make(map[string][]recovery.Sample, len(v.samples))
@@ -407,10 +422,10 @@ func (v *verifier) samplesNow() map[string][]recovery.Sample {
 	return out
 }
 
-// waitDetection waits until the detection window has closed, by time, and the rounds in
+// WaitDetection waits until the detection window has closed, by time, and the rounds in
 // progress then (whose checks may have begun inside it) have ended.
-func (v *verifier) waitDetection(ctx context.Context, end time.Duration) error {
-	if err := v.d.clock.Sleep(ctx, end-v.d.clock.Now()); err != nil {
+func (v *Verifier) WaitDetection(ctx context.Context, end time.Duration) error {
+	if err := v.cfg.Clock.Sleep(ctx, end-v.cfg.Clock.Now()); err != nil {
 		return err
 	}
 	for {
@@ -431,14 +446,14 @@ func (v *verifier) waitDetection(ctx context.Context, end time.Duration) error {
 	}
 }
 
-// productsUp is, for each product of the given sites that failed after t0, the start of its
+// ProductsUp is, for each product of the given sites that failed after t0, the start of its
 // final passing streak (nil: down at the end).
-func (v *verifier) productsUp(sites []string) map[recovery.Key]*time.Duration {
+func (v *Verifier) ProductsUp(sites []string) map[recovery.Key]*time.Duration {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	out := map[recovery.Key]*time.Duration{}
 	for _, s := range sites {
-		for _, p := range v.d.products {
+		for _, p := range v.cfg.Products {
 			ps := v.prod[recovery.Key{Site: s, Product: p}]
 			switch {
 			case !ps.wentDown:
@@ -453,77 +468,14 @@ func (v *verifier) productsUp(sites []string) map[recovery.Key]*time.Duration {
 	return out
 }
 
-// fingerprintSet is what fingerprintsAll read: per site, each product's checksum, the errors of
-// the products it could not read, and when the last read began.
-type fingerprintSet struct {
-	values map[string]map[string]string
-	errs   map[string]map[string]error
-	at     map[string]time.Duration
-}
-
-// fingerprintsAll reads every product's fingerprint of the given sites, products at once.
-func (d *drill) fingerprintsAll(ctx context.Context, sites []string) fingerprintSet {
-	fs := fingerprintSet{values: map[string]map[string]string{}, errs: map[string]map[string]error{}, at: map[string]time.Duration{}}
-	for _, s := range sites {
-		fs.values[s], fs.errs[s] = map[string]string{}, map[string]error{}
-	}
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	for _, p := range d.products {
-		wg.Go(func() {
-			ans := d.fingerprintsOf(ctx, p, sites, transport.ProbeTimeout)
-			mu.Lock()
-			defer mu.Unlock()
-			for s, a := range ans {
-				fs.at[s] = max(fs.at[s], a.At)
-				if a.Err != nil {
-					fs.errs[s][p] = a.Err
-					continue
-				}
-				fs.values[s][p] = a.Value
-			}
-		})
-	}
-	wg.Wait()
-	return fs
-}
-
-// brokenLinks sums a site's unresolved cross-product references over the stack's link checks
-// and names the checks that could not be read.
-func (d *drill) brokenLinks(ctx context.Context, s string) (int, []string) {
-	data := d.data()
-	data.Site = s
-	total := 0
-	var unreadable []string
-	for _, name := range slices.Sorted(maps.Keys(d.stack.Links)) {
-		body, err := d.plane.Check(ctx, *d.stack.Links[name], data, "")
-		var ans struct {
-			Broken *int `json:"broken"`
-		}
-		if err == nil {
-			err = json.Unmarshal(body, &ans)
-		}
-		if err == nil && ans.Broken == nil {
-			err = errors.New(`want {"broken": N}`)
-		}
-		if err != nil {
-			d.log.Debug("link check unreadable", "site", s, "check", name, "err", strings.TrimSpace(err.Error()))
-			unreadable = append(unreadable, name)
-			continue
-		}
-		total += *ans.Broken
-	}
-	return total, unreadable
-}
-
-// load is what the polls cost from t0 to now: rounds, their duration percentiles, and the
+// Load is what the polls cost from t0 to now: rounds, their duration percentiles, and the
 // process's CPU time over the wall time.
-func (v *verifier) load() result.ProbeLoad {
+func (v *Verifier) Load() result.ProbeLoad {
 	v.mu.Lock()
 	times := slices.Clone(v.roundTimes)
-	t0 := v.d.t0
+	t0 := v.cfg.T0
 	v.mu.Unlock()
-	pl := result.ProbeLoad{Rounds: len(times), CPUSeconds: processCPU() - v.cpu0, WallSeconds: (v.d.clock.Now() - t0).Seconds()}
+	pl := result.ProbeLoad{Rounds: len(times), CPUSeconds: ProcessCPU() - v.cpu0, WallSeconds: (v.cfg.Clock.Now() - t0).Seconds()}
 	if len(times) > 0 {
 		secs := make([]float64, len(times))
 		for i, t := range times {
