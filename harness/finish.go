@@ -118,11 +118,11 @@ func (d *drill) observations(m *measurement) recovery.Observations {
 		InjectEnd:       injEnd,
 		End:             m.verifyEnd,
 		ProbeInterval:   d.sc.Intervals.Probe,
-		CanaryInterval:  m.canaries.interval,
+		CanaryInterval:  m.canaries.Interval(),
 		Named:           named,
 		NamedBy:         namedBy,
 		Samples:         samples,
-		Canaries:        m.canaries.snapshot(),
+		Canaries:        m.canaries.Snapshot(),
 		Present:         m.present,
 		Mismatches:      m.finalFP,
 		BrokenLinks:     m.finalLinks,
@@ -136,9 +136,9 @@ func (d *drill) observations(m *measurement) recovery.Observations {
 // canaryLoad states the load the canaries added.
 func (d *drill) canaryLoad(m *measurement) result.CanaryLoad {
 	wall := d.clock.Now()
-	req, acked, failed, lat := m.canaries.load()
+	req, acked, failed, lat := m.canaries.Load()
 	cl := result.CanaryLoad{
-		IntervalSeconds:    m.canaries.interval.Seconds(),
+		IntervalSeconds:    m.canaries.Interval().Seconds(),
 		Writes:             req,
 		Acked:              acked,
 		Failed:             failed,

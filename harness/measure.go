@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/drill-dev/drill/harness/canary"
 	"github.com/drill-dev/drill/harness/verify"
 
 	"github.com/drill-dev/drill/harness/recovery"
@@ -21,7 +22,7 @@ const baselineIntervals = 8
 // measurement holds what a drill measures: baseline, canaries, verification polls.
 type measurement struct {
 	mu              sync.Mutex
-	canaries        *canaries
+	canaries        *canary.Canaries
 	ver             *verify.Verifier
 	base            verify.Baseline
 	recoverErr      error
@@ -42,7 +43,7 @@ func (m *measurement) stopCanaries() {
 		m.ver.Stop()
 	}
 	if m.canaries != nil {
-		m.canaries.stopAndWait()
+		m.canaries.StopAndWait()
 	}
 }
 
@@ -100,19 +101,19 @@ func (d *drill) baseline(ctx context.Context, m *measurement) error {
 		return infra(fmt.Errorf("baseline: %w", err))
 	}
 	m.base = verify.Baseline{FP: sv.FP, Links: sv.Links}
-	m.canaries.start(ctx)
+	m.canaries.Start(ctx)
 	for _, p := range d.sc.SteadyState {
 		if _, err := d.plane.Check(ctx, *p, d.data(), ""); err != nil {
 			return infra(fmt.Errorf("steady-state probe %s does not pass: %w", p.Name, err))
 		}
 	}
-	iv := m.canaries.interval
+	iv := m.canaries.Interval()
 	deadline := d.clock.Now() + 4*baselineIntervals*iv + 30*time.Second
 	for {
 		short := 0
 		for _, s := range d.sites {
 			for _, p := range d.products {
-				if d.plane.HasCanary(p) && m.canaries.ackedCount(recovery.Key{Site: s, Product: p}) < baselineIntervals {
+				if d.plane.HasCanary(p) && m.canaries.AckedCount(recovery.Key{Site: s, Product: p}) < baselineIntervals {
 					short++
 				}
 			}
@@ -163,8 +164,8 @@ func (d *drill) verify(ctx context.Context, m *measurement) error {
 	m.ver.Stop()
 	m.verifyEnd = d.clock.Now()
 	m.probes = m.ver.Load()
-	m.canaries.stopAndWait()
-	m.present, m.readErr = m.canaries.readBack(ctx)
+	m.canaries.StopAndWait()
+	m.present, m.readErr = m.canaries.ReadBack(ctx)
 	sv := d.reader.Survey(ctx, d.sites)
 	m.finalFP, m.finalLinks, m.finalUnreadable = map[string][]string{}, sv.Links, sv.Unreadable
 	for _, s := range d.sites {

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/drill-dev/drill/harness/canary"
 	"github.com/drill-dev/drill/harness/runtime"
 
 	"github.com/drill-dev/drill/result"
@@ -73,9 +74,12 @@ func (d *drill) seed(ctx context.Context, m *measurement) error {
 	d.mu.Lock()
 	d.sites = sites
 	d.mu.Unlock()
-	m.canaries = newCanaries(d)
-	m.canaries.writeAll(ctx, 0)
-	for k, ws := range m.canaries.snapshot() {
+	m.canaries = canary.New(canary.Config{
+		Plane: d.plane, Clock: d.clock, Sites: d.sites, Products: d.products,
+		Base: d.sc.Intervals.Canary, Data: d.data, Recovered: d.recovered,
+	})
+	m.canaries.WriteAll(ctx, 0)
+	for k, ws := range m.canaries.Snapshot() {
 		if len(ws) == 0 || !ws[0].Acked {
 			return infra(fmt.Errorf("canary 0 of site %s in %s was not acknowledged", k.Site, k.Product))
 		}

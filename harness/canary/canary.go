@@ -1,4 +1,4 @@
-package harness
+package canary
 
 import (
 	"context"
@@ -7,13 +7,30 @@ import (
 	"sync"
 	"time"
 
+	"github.com/drill-dev/drill/harness/clock"
 	"github.com/drill-dev/drill/harness/recovery"
+	"github.com/drill-dev/drill/harness/transport"
+	"github.com/drill-dev/drill/scenarios"
 )
 
-// canaries writes one batched canary per product every interval and records each site's
+// Config is what the canary writers are handed.
+type Config struct {
+	Plane    *transport.Plane
+	Clock    clock.Clock
+	Sites    []string // every site, in order
+	Products []string // every product, sorted
+	// Base is the declared interval (default 250ms), grown with the number of sites.
+	Base time.Duration
+	// Data is the template data of the drill's current state.
+	Data func() scenarios.TemplateData
+	// Recovered is deferred by every writer goroutine to turn a panic into the drill's.
+	Recovered func(where string, err *error)
+}
+
+// Canaries writes one batched canary per product every interval and records each site's
 // acknowledgement. It is safe for concurrent use.
-type canaries struct {
-	d        *drill
+type Canaries struct {
+	cfg      Config
 	interval time.Duration
 	mu       sync.Mutex
 	writes   map[recovery.Key][]recovery.CanaryWrite
@@ -32,25 +49,29 @@ func canaryInterval(base time.Duration, sites int) time.Duration {
 	return base * time.Duration(max(1, (sites+99)/100))
 }
 
-func newCanaries(d *drill) *canaries {
-	return &canaries{d: d, interval: canaryInterval(d.sc.Intervals.Canary, len(d.sites)), writes: map[recovery.Key][]recovery.CanaryWrite{}}
+// New returns the canaries of a drill, not yet writing.
+func New(cfg Config) *Canaries {
+	return &Canaries{cfg: cfg, interval: canaryInterval(cfg.Base, len(cfg.Sites)), writes: map[recovery.Key][]recovery.CanaryWrite{}}
 }
+
+// Interval is the interval the writers write at.
+func (c *Canaries) Interval() time.Duration { return c.interval }
 
 // write sends sequence seq to every site of one product in one request and records the
 // answers. A product without a canary has nothing to write.
-func (c *canaries) write(ctx context.Context, product string, seq int) {
-	defer c.d.recovered("canary write "+product, nil)
-	if !c.d.plane.HasCanary(product) {
+func (c *Canaries) write(ctx context.Context, product string, seq int) {
+	defer c.cfg.Recovered("canary write "+product, nil)
+	if !c.cfg.Plane.HasCanary(product) {
 		return
 	}
-	sent := c.d.clock.Now()
-	acks, err := c.d.plane.CanaryWrite(ctx, product, seq, c.d.sites, c.d.data())
-	at := c.d.clock.Now()
+	sent := c.cfg.Clock.Now()
+	acks, err := c.cfg.Plane.CanaryWrite(ctx, product, seq, c.cfg.Sites, c.cfg.Data())
+	at := c.cfg.Clock.Now()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.requests++
 	c.latency += at - sent
-	for _, s := range c.d.sites {
+	for _, s := range c.cfg.Sites {
 		w := recovery.CanaryWrite{Seq: seq, Sent: sent}
 		if err == nil && acks[s] {
 			w.Acked, w.At = true, at
@@ -60,19 +81,19 @@ func (c *canaries) write(ctx context.Context, product string, seq int) {
 	}
 }
 
-// writeAll writes seq to every product at once and waits for the answers.
-func (c *canaries) writeAll(ctx context.Context, seq int) {
+// WriteAll writes seq to every product at once and waits for the answers.
+func (c *Canaries) WriteAll(ctx context.Context, seq int) {
 	var wg sync.WaitGroup
-	for _, p := range c.d.products {
+	for _, p := range c.cfg.Products {
 		wg.Go(func() { c.write(ctx, p, seq) })
 	}
 	wg.Wait()
 }
 
-// start runs the writers from sequence 1 until stopAndWait. Writes go out on the interval even
+// Start runs the writers from sequence 1 until stopAndWait. Writes go out on the interval even
 // when earlier ones have not answered (at most 4 in flight per product), so an outage shows
 // as failed canaries rather than a stalled writer.
-func (c *canaries) start(ctx context.Context) {
+func (c *Canaries) Start(ctx context.Context) {
 	// Writes already sent complete on their own timeout whatever happens to the ticker: a
 	// write the stack acknowledges after the stop is still an acknowledged write.
 	writes := context.WithoutCancel(ctx)
@@ -81,7 +102,7 @@ func (c *canaries) start(ctx context.Context) {
 	go func() {
 		defer c.wg.Done()
 		inflight := map[string]chan struct{}{}
-		for _, p := range c.d.products {
+		for _, p := range c.cfg.Products {
 			inflight[p] = make(chan struct{}, 4)
 		}
 		for seq := 1; ; seq++ {
@@ -100,28 +121,28 @@ func (c *canaries) start(ctx context.Context) {
 					c.recordSkipped(p, seq)
 				}
 			}
-			if c.d.clock.Sleep(ctx, c.interval) != nil {
+			if c.cfg.Clock.Sleep(ctx, c.interval) != nil {
 				return
 			}
 		}
 	}()
 }
 
-func (c *canaries) recordSkipped(product string, seq int) {
-	if !c.d.plane.HasCanary(product) {
+func (c *Canaries) recordSkipped(product string, seq int) {
+	if !c.cfg.Plane.HasCanary(product) {
 		return
 	}
-	now := c.d.clock.Now()
+	now := c.cfg.Clock.Now()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for _, s := range c.d.sites {
+	for _, s := range c.cfg.Sites {
 		k := recovery.Key{Site: s, Product: product}
 		c.writes[k] = append(c.writes[k], recovery.CanaryWrite{Seq: seq, Sent: now})
 	}
 }
 
-// stopAndWait stops the writers and lets in-flight writes finish.
-func (c *canaries) stopAndWait() {
+// StopAndWait stops the writers and lets in-flight writes finish.
+func (c *Canaries) StopAndWait() {
 	if c.stop == nil {
 		return
 	}
@@ -131,8 +152,8 @@ func (c *canaries) stopAndWait() {
 	c.wg.Wait()
 }
 
-// ackedCount is the number of acknowledged canaries with seq ≥ 1 of one site and product.
-func (c *canaries) ackedCount(k recovery.Key) int {
+// AckedCount is the number of acknowledged canaries with seq ≥ 1 of one site and product.
+func (c *Canaries) AckedCount(k recovery.Key) int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	n := 0
@@ -144,8 +165,8 @@ func (c *canaries) ackedCount(k recovery.Key) int {
 	return n
 }
 
-// snapshot returns a copy of every write, each list sorted by sequence.
-func (c *canaries) snapshot() map[recovery.Key][]recovery.CanaryWrite {
+// Snapshot returns a copy of every write, each list sorted by sequence.
+func (c *Canaries) Snapshot() map[recovery.Key][]recovery.CanaryWrite {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	out := make(map[recovery.Key][]recovery.CanaryWrite, len(c.writes))
@@ -157,17 +178,17 @@ func (c *canaries) snapshot() map[recovery.Key][]recovery.CanaryWrite {
 	return out
 }
 
-// readBack asks each product which sequence numbers are present per site. A (site, product)
+// ReadBack asks each product which sequence numbers are present per site. A (site, product)
 // absent from the answer is unreadable: it has no entry in the map.
-func (c *canaries) readBack(ctx context.Context) (present map[recovery.Key]map[int]bool, err error) {
-	defer c.d.recovered("canary read", &err)
+func (c *Canaries) ReadBack(ctx context.Context) (present map[recovery.Key]map[int]bool, err error) {
+	defer c.cfg.Recovered("canary read", &err)
 	present = map[recovery.Key]map[int]bool{}
 	var errs []error
-	for _, p := range c.d.products {
-		if !c.d.plane.HasCanary(p) {
+	for _, p := range c.cfg.Products {
+		if !c.cfg.Plane.HasCanary(p) {
 			continue
 		}
-		ans, err := c.d.plane.CanaryRead(ctx, p, c.d.sites, c.d.data())
+		ans, err := c.cfg.Plane.CanaryRead(ctx, p, c.cfg.Sites, c.cfg.Data())
 		if err != nil {
 			errs = append(errs, fmt.Errorf("read canaries of %s: %w", p, err))
 			continue
@@ -186,9 +207,9 @@ func (c *canaries) readBack(ctx context.Context) (present map[recovery.Key]map[i
 	return present, nil
 }
 
-// load counts what the canaries added to the stack: requests, site canaries acknowledged and
+// Load counts what the canaries added to the stack: requests, site canaries acknowledged and
 // failed, and the mean request latency.
-func (c *canaries) load() (requests, acked, failed int, meanLatency time.Duration) {
+func (c *Canaries) Load() (requests, acked, failed int, meanLatency time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, ws := range c.writes {
