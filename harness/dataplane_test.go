@@ -28,7 +28,7 @@ func upDrill(t *testing.T, name string, rt *fakeRuntime) *drill {
 	d := newDrill(sc, size, rt, cfg, NewRunID())
 	t.Cleanup(func() {
 		_ = d.cleanup.Run(context.Background(), 10*time.Second)
-		if left := rt.leftovers(); len(left) > 0 {
+		if left := rt.Leftovers(); len(left) > 0 {
 			t.Errorf("left behind: %v", left)
 		}
 	})

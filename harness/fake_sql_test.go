@@ -49,9 +49,7 @@ func startFakeSQL(t testing.TB, rt *fakeRuntime) (stop func()) {
 		}
 	}
 	t.Cleanup(stop)
-	rt.mu.Lock()
-	rt.sql = ln.Addr().String()
-	rt.mu.Unlock()
+	rt.SetPort(fakeSQLPort, ln.Addr().String())
 	go func() {
 		for {
 			c, err := ln.Accept()

@@ -1,186 +1,33 @@
 package harness
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/drill-dev/drill/harness/runtime"
+	"github.com/drill-dev/drill/harness/runtime/runtimetest"
 )
 
-// fakeRuntime runs "containers" as in-process HTTP servers: every service of the test stack is
-// served by one fakeApp. It records every resource created and removed, in order.
+// fakeRuntime runs "containers" as in-process HTTP servers (runtimetest.Fake): every service of
+// the test stack is served by one fakeApp, whose exec commands (fake_exec_test.go) its
+// containers understand.
 type fakeRuntime struct {
-	mu      sync.Mutex
-	app     *fakeApp
-	log     []string // "create network x", "remove container y" …
-	missing map[string]bool
-	live    map[string]bool
-	built   []string
-	// sql is the address of a fake PostgreSQL server over app (fake_sql_test.go); containers
-	// answer it as the endpoint of port fakeSQLPort.
-	sql string
-	// endpoints counts the Endpoint calls (a Docker round trip each on a real engine).
-	endpoints int
+	*runtimetest.Fake
+	app *fakeApp
 }
 
 func newFakeRuntime() *fakeRuntime {
-	return &fakeRuntime{app: newFakeApp(), missing: map[string]bool{}, live: map[string]bool{}}
-}
-
-func (r *fakeRuntime) record(op, name string) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.log = append(r.log, op+" "+name)
-	switch {
-	case strings.HasPrefix(op, "create"):
-		r.live[name] = true
-	case strings.HasPrefix(op, "remove"):
-		delete(r.live, name)
+	rt := &fakeRuntime{Fake: runtimetest.New(), app: newFakeApp()}
+	rt.Handler = rt.app
+	rt.Exec = func(c *runtimetest.Container, cmd []string, stdin []byte) (runtime.ExecResult, bool) {
+		return rt.app.exec(c.Server(), cmd, stdin)
 	}
-}
-
-func (r *fakeRuntime) leftovers() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var out []string
-	for n := range r.live {
-		out = append(out, n)
-	}
-	slices.Sort(out)
-	return out
-}
-
-func (r *fakeRuntime) Info(context.Context) (runtime.Info, error) {
-	return runtime.Info{ServerVersion: "fake", CPUs: 2}, nil
-}
-
-func (r *fakeRuntime) ImageID(_ context.Context, ref string) (string, error) {
-	if r.missing[ref] {
-		return "", runtime.ErrImageMissing
-	}
-	return "sha256:" + ref, nil
-}
-
-// BuildImage "builds" a missing image: it is present afterwards.
-func (r *fakeRuntime) BuildImage(_ context.Context, ref, dir string) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	delete(r.missing, ref)
-	r.built = append(r.built, ref+" from "+dir)
-	return nil
-}
-
-func (r *fakeRuntime) CreateNetwork(_ context.Context, name string, _ map[string]string) error {
-	r.record("create network", name)
-	return nil
-}
-
-func (r *fakeRuntime) RemoveNetwork(_ context.Context, name string) error {
-	r.record("remove network", name)
-	return nil
-}
-
-func (r *fakeRuntime) CreateVolume(_ context.Context, name string, _ map[string]string) error {
-	r.record("create volume", name)
-	return nil
-}
-
-func (r *fakeRuntime) RemoveVolume(_ context.Context, name string) error {
-	r.record("remove volume", name)
-	return nil
-}
-
-func (r *fakeRuntime) WipeVolume(context.Context, string, string) error { return nil }
-
-func (r *fakeRuntime) Start(_ context.Context, spec runtime.ContainerSpec) (runtime.Container, error) {
-	r.record("create container", spec.Name)
-	return &fakeContainer{rt: r, name: spec.Name, srv: httptest.NewServer(r.app)}, nil
-}
-
-func (r *fakeRuntime) RunOnce(_ context.Context, spec runtime.ContainerSpec) (runtime.ExecResult, error) {
-	return runtime.ExecResult{Output: []byte(strings.Join(spec.Command, " "))}, nil
-}
-
-type fakeContainer struct {
-	rt   *fakeRuntime
-	name string
-	mu   sync.Mutex
-	srv  *httptest.Server
-}
-
-func (c *fakeContainer) Name() string { return c.name }
-func (c *fakeContainer) ID() string   { return c.name }
-func (c *fakeContainer) Endpoint(_ context.Context, port int) (string, error) {
-	c.rt.mu.Lock()
-	c.rt.endpoints++
-	sql := c.rt.sql
-	c.rt.mu.Unlock()
-	if port == fakeSQLPort && sql != "" {
-		return sql, nil
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return strings.TrimPrefix(c.srv.URL, "http://"), nil
-}
-
-// Exec understands "sleep SECONDS", so a runbook can take a known time, and the commands of
-// fakeApp.exec (fake_exec_test.go).
-func (c *fakeContainer) Exec(ctx context.Context, cmd []string, _ string, stdin []byte) (runtime.ExecResult, error) {
-	c.mu.Lock()
-	srv := c.srv
-	c.mu.Unlock()
-	if res, ok := c.rt.app.exec(srv, cmd, stdin); ok {
-		return res, nil
-	}
-	if len(cmd) == 2 && cmd[0] == "sleep" {
-		var s float64
-		fmt.Sscan(cmd[1], &s)
-		select {
-		case <-time.After(time.Duration(s * float64(time.Second))):
-		case <-ctx.Done():
-			return runtime.ExecResult{}, ctx.Err()
-		}
-		return runtime.ExecResult{}, nil
-	}
-	if len(cmd) > 0 && cmd[0] == "false" {
-		return runtime.ExecResult{ExitCode: 1, Output: []byte("false says no")}, nil
-	}
-	out := []byte(strings.Join(cmd, " "))
-	return runtime.ExecResult{Output: out, Stdout: out}, nil
-}
-
-func (c *fakeContainer) Logs(context.Context) (io.ReadCloser, error) {
-	return io.NopCloser(strings.NewReader("fake log\n")), nil
-}
-func (c *fakeContainer) State(context.Context) (string, error)     { return "running", nil }
-func (c *fakeContainer) Stop(context.Context, time.Duration) error { return nil }
-func (c *fakeContainer) Start(context.Context) error               { return nil }
-func (c *fakeContainer) Kill(context.Context) error                { return nil }
-func (c *fakeContainer) Pause(context.Context) error               { return nil }
-func (c *fakeContainer) Unpause(context.Context) error             { return nil }
-
-// Restart serves the same app on a new port, as a restarted container publishes anew.
-func (c *fakeContainer) Restart(context.Context) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.srv.Close()
-	c.srv = httptest.NewServer(c.rt.app)
-	return nil
-}
-func (c *fakeContainer) Remove(_ context.Context, _ bool) error {
-	c.mu.Lock()
-	c.srv.Close()
-	c.mu.Unlock()
-	c.rt.record("remove container", c.name)
-	return nil
+	return rt
 }
 
 // fakeApp is a tiny multi-site product: sites with data, canaries per site, a backup that can

@@ -130,7 +130,7 @@ func TestManualStepsSimulatedUnattended(t *testing.T) {
 			t.Errorf("objective %s: %+v", name, o)
 		}
 	}
-	if left := rt.leftovers(); len(left) > 0 {
+	if left := rt.Leftovers(); len(left) > 0 {
 		t.Fatalf("left behind: %v", left)
 	}
 }
@@ -217,8 +217,8 @@ func TestManualWithoutSimulateRefusedUnattended(t *testing.T) {
 	if !strings.Contains(err.Error(), "fake-manual.yaml:18:13: recover[2].manual: no simulate") {
 		t.Errorf("the refusal does not name the step's position: %v", err)
 	}
-	if len(rt.log) != 0 {
-		t.Fatalf("started %v before refusing", rt.log)
+	if len(rt.Log()) != 0 {
+		t.Fatalf("started %v before refusing", rt.Log())
 	}
 }
 
@@ -239,7 +239,7 @@ func TestManualStepInterruptedWhileWaiting(t *testing.T) {
 	if e := events(res, "step", "declare"); len(e) != 1 || e[0].Outcome != "aborted" {
 		t.Fatalf("declare events: %+v", e)
 	}
-	if left := rt.leftovers(); len(left) > 0 {
+	if left := rt.Leftovers(); len(left) > 0 {
 		t.Fatalf("left behind: %v", left)
 	}
 }

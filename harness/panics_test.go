@@ -64,7 +64,7 @@ func TestPanicsBecomeInconclusiveResults(t *testing.T) {
 			if len(res.Errors) == 0 || !strings.Contains(strings.Join(res.Errors, "\n"), "goroutine") {
 				t.Errorf("errors %q: want the panic's stack", res.Errors)
 			}
-			if left := rt.leftovers(); len(left) > 0 {
+			if left := rt.Leftovers(); len(left) > 0 {
 				t.Errorf("left behind: %v", left)
 			}
 			t.Logf("reason: %s", res.Reason)
@@ -82,7 +82,7 @@ func TestPanicInTeardownRunsTheRest(t *testing.T) {
 	if res.Verdict == result.Pass || !strings.Contains(strings.Join(res.Errors, "\n"), "teardown of network") {
 		t.Errorf("verdict %s errors %q, want not pass and the teardown panic named", res.Verdict, res.Errors)
 	}
-	left := rt.leftovers()
+	left := rt.Leftovers()
 	if len(left) != 1 || !strings.HasPrefix(left[0], "drill-") {
 		t.Errorf("left behind %v, want only the network whose removal panicked", left)
 	}

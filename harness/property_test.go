@@ -64,7 +64,7 @@ func TestPropertyValidDrillsAlwaysEndInAResult(t *testing.T) {
 			if _, err := json.Marshal(res); err != nil {
 				t.Errorf("result does not marshal: %v", err)
 			}
-			if left := rt.leftovers(); len(left) > 0 {
+			if left := rt.Leftovers(); len(left) > 0 {
 				t.Errorf("left behind: %v\n%s\n---\n%s", left, stack, scenario)
 			}
 			t.Logf("seed %d: %s — %s", seed, res.Verdict, res.Reason)

@@ -27,7 +27,7 @@ func run(t *testing.T, ctx context.Context, sc *scenarios.Scenario, rt *fakeRunt
 	if err != nil {
 		t.Fatal(err)
 	}
-	if left := rt.leftovers(); len(left) > 0 {
+	if left := rt.Leftovers(); len(left) > 0 {
 		t.Fatalf("left behind after teardown: %v", left)
 	}
 	return res
@@ -138,21 +138,21 @@ func TestRunFanOutRetriesAndTeardownOrder(t *testing.T) {
 		t.Fatalf("verdict %s: %s", res.Verdict, res.Reason)
 	}
 	// Teardown order: last created first; the network was created first, so goes last.
-	last := rt.log[len(rt.log)-1]
+	last := rt.Log()[len(rt.Log())-1]
 	if !strings.HasPrefix(last, "remove network") {
-		t.Fatalf("teardown ended with %q, want the network last: %v", last, rt.log)
+		t.Fatalf("teardown ended with %q, want the network last: %v", last, rt.Log())
 	}
 }
 
 func TestRunMissingImageIsInconclusiveAndStartsNothing(t *testing.T) {
 	rt := newFakeRuntime()
-	rt.missing["fake/app:1"] = true
+	rt.SetMissing("fake/app:1")
 	res := run(t, context.Background(), load(t, "fake-restore.yaml"), rt)
 	if res.Verdict != result.Inconclusive || !strings.Contains(res.Reason, "make images") {
 		t.Fatalf("verdict %s: %s", res.Verdict, res.Reason)
 	}
-	if len(rt.log) != 0 {
-		t.Fatalf("created %v before finding the image missing", rt.log)
+	if len(rt.Log()) != 0 {
+		t.Fatalf("created %v before finding the image missing", rt.Log())
 	}
 }
 
@@ -167,7 +167,7 @@ func TestRunInterruptedDuringRecoverIsAbortedAndCleanedUp(t *testing.T) {
 	if res.Verdict != result.Aborted || res.Reason != "interrupted during the recover phase" {
 		t.Fatalf("verdict %s: %s", res.Verdict, res.Reason)
 	}
-	if left := rt.leftovers(); len(left) > 0 {
+	if left := rt.Leftovers(); len(left) > 0 {
 		t.Fatalf("left behind: %v", left)
 	}
 }
@@ -192,7 +192,7 @@ func TestRunKeepLeavesTheStackAndSaysWhereItIs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rt.leftovers()) == 0 {
+	if len(rt.Leftovers()) == 0 {
 		t.Fatal("--keep tore the stack down")
 	}
 	var kept []string
@@ -286,12 +286,12 @@ func TestRunServiceNeverReadyIsInconclusiveWithItsLogs(t *testing.T) {
 // A missing image with a build context is built, once, before anything starts.
 func TestRunBuildsAMissingImageFromItsContext(t *testing.T) {
 	rt := newFakeRuntime()
-	rt.missing["fake/app:1"] = true
+	rt.SetMissing("fake/app:1")
 	res := run(t, context.Background(), load(t, "fake-build.yaml"), rt)
 	if res.Verdict == result.Inconclusive {
 		t.Fatalf("inconclusive: %s", res.Reason)
 	}
-	if len(rt.built) != 1 || !strings.HasSuffix(rt.built[0], "testdata/app-build") {
-		t.Fatalf("built %v, want fake/app:1 once from testdata/app-build", rt.built)
+	if len(rt.Built()) != 1 || !strings.HasSuffix(rt.Built()[0], "testdata/app-build") {
+		t.Fatalf("built %v, want fake/app:1 once from testdata/app-build", rt.Built())
 	}
 }

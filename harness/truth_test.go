@@ -160,8 +160,8 @@ func TestEndpointsCachedAndRefreshedAfterARestart(t *testing.T) {
 		t.Fatalf("verdict %s: %s (probes after the restart must reach its new port)", res.Verdict, res.Reason)
 	}
 	requests := res.Canaries.Writes // canary writes alone, besides every poll
-	if rt.endpoints > 6 || requests < 10 {
-		t.Fatalf("%d endpoint lookups for %d canary requests and every poll: want a handful", rt.endpoints, requests)
+	if rt.Endpoints() > 6 || requests < 10 {
+		t.Fatalf("%d endpoint lookups for %d canary requests and every poll: want a handful", rt.Endpoints(), requests)
 	}
 }
 
