@@ -155,20 +155,20 @@ func runDrills(ctx context.Context, st *state, args []string, f runFlags) error 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go watchSignals(ctx, st, cancel)
-	code := exitPass
+	var codes []int
 	for _, c := range cells {
 		if ctx.Err() != nil {
 			break
 		}
-		code = result.WorseExit(code, runCell(ctx, st, rt, c, f, outs))
+		codes = append(codes, runCell(ctx, st, rt, c, f, outs))
 	}
 	if ctx.Err() != nil {
-		code = result.WorseExit(code, exitInterrupted)
+		codes = append(codes, exitInterrupted)
 	}
-	if code == exitPass {
-		return nil
+	if code := result.WorstExit(codes...); code != exitPass {
+		return withCode(code, nil)
 	}
-	return withCode(code, nil)
+	return nil
 }
 
 // watchSignals cancels the drills on the first interrupt and exits at once on the second.
