@@ -276,7 +276,7 @@ func runCell(ctx context.Context, st *state, rt harness.Runtime, c harness.Cell,
 	}
 	fmt.Fprintf(st.Stdout, "%s: %s — %s\n", label, result.OutcomeOf(res).Label, res.Reason)
 	for _, e := range res.Timeline {
-		if e.Kind == "kept" {
+		if e.Kind == result.EventKept {
 			fmt.Fprintln(st.Stdout, "kept:", e.Name)
 		}
 	}
