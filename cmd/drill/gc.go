@@ -4,13 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/drill-dev/drill/harness/docker"
+	"github.com/drill-dev/drill/harness/launch"
 )
 
 func init() { register(newGCCmd) }
@@ -39,15 +39,16 @@ drill's label. A live drill's resources are left alone.`,
 				return withCode(exitUsage, errors.New("--run and --older-than do not combine: --run removes one run whatever its age"))
 			}
 			ctx := cmd.Context()
-			if err := docker.ApplyLocalDefaults(st.Getenv, os.Setenv); err != nil {
+			eng, err := connect(ctx, st)
+			var settings *launch.SettingsError
+			switch {
+			case errors.As(err, &settings):
 				return withCode(exitInconclusive, fmt.Errorf("gc: %w", err))
-			}
-			rt, err := docker.New(ctx)
-			if err != nil {
+			case err != nil:
 				return withCode(exitInconclusive, err)
 			}
-			defer rt.Close()
-			rep, err := docker.GC(ctx, rt, opts)
+			defer eng.Close()
+			rep, err := docker.GC(ctx, eng.Docker, opts)
 			writeGC(st.Stdout, rep, opts)
 			if err != nil {
 				return withCode(exitInconclusive, fmt.Errorf("gc: %w", err))
