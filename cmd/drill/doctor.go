@@ -36,11 +36,11 @@ It exits 0 when a drill can start, 3 when something blocks it (each FAIL line sa
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			var rep docker.Report
-			eng, err := connect(ctx, st)
+			eng, err := connect(ctx, st, "doctor")
 			var settings *launch.SettingsError
 			switch {
 			case errors.As(err, &settings):
-				return withCode(exitInconclusive, fmt.Errorf("doctor: %w", err))
+				return withCode(exitInconclusive, err)
 			case err != nil:
 				rep.Checks = append([]docker.Check{{Name: "docker", Status: docker.Fail, Detail: err.Error()}},
 					docker.SettingsChecks(os.Getenv)...)

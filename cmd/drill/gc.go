@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/drill-dev/drill/harness/docker"
-	"github.com/drill-dev/drill/harness/launch"
 )
 
 func init() { register(newGCCmd) }
@@ -39,12 +38,8 @@ drill's label. A live drill's resources are left alone.`,
 				return withCode(exitUsage, errors.New("--run and --older-than do not combine: --run removes one run whatever its age"))
 			}
 			ctx := cmd.Context()
-			eng, err := connect(ctx, st)
-			var settings *launch.SettingsError
-			switch {
-			case errors.As(err, &settings):
-				return withCode(exitInconclusive, fmt.Errorf("gc: %w", err))
-			case err != nil:
+			eng, err := connect(ctx, st, "gc")
+			if err != nil {
 				return withCode(exitInconclusive, err)
 			}
 			defer eng.Close()

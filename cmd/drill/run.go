@@ -144,7 +144,7 @@ func runDrills(ctx context.Context, st *state, args []string, f runFlags) error 
 	if f.manual == manualWait && st.StdinTerminal {
 		f.lines = terminalLines(st.Stdin)
 	}
-	eng, err := connect(ctx, st)
+	eng, err := connect(ctx, st, "")
 	if err == nil {
 		defer eng.Close()
 		err = preflight(ctx, eng.Docker, cells)

@@ -10,10 +10,11 @@ import (
 	"github.com/drill-dev/drill/harness/launch"
 )
 
-// connect connects to the engine with the user's settings read from st (launch.Connect). The
-// error says what was tried and what to do.
-func connect(ctx context.Context, st *state) (*launch.Engine, error) {
-	return launch.Connect(ctx, launch.WithGetenv(st.Getenv))
+// connect connects to the engine with the user's settings read from st (launch.Connect), for
+// the command named caller ("" for drill run): a failure to put drill's settings in force
+// names it. The error says what was tried and what to do.
+func connect(ctx context.Context, st *state, caller string) (*launch.Engine, error) {
+	return launch.Connect(ctx, launch.WithGetenv(st.Getenv), launch.WithCaller(caller))
 }
 
 // preflight runs the checks of drill doctor for the images the cells need (those without a

@@ -35,6 +35,7 @@ type connectConfig struct {
 	getenv  func(string) string
 	setenv  func(key, value string) error
 	timeout time.Duration
+	caller  string
 }
 
 // WithRuntime connects to the runtime of that name. Default: Docker (the only one so far).
@@ -55,12 +56,26 @@ func WithTimeout(d time.Duration) ConnectOption {
 	return func(c *connectConfig) { c.timeout = d }
 }
 
+// WithCaller names the command that connects in a failure to put drill's settings in force
+// ("gc: …"). Default: none, the failure's own text.
+func WithCaller(name string) ConnectOption {
+	return func(c *connectConfig) { c.caller = name }
+}
+
 // SettingsError is Connect's failure to put drill's settings in force (the testcontainers
 // settings of harness/docker's ApplyLocalDefaults): nothing was tried on the engine. Its text
-// is the failure's own.
-type SettingsError struct{ Err error }
+// is the failure's own, after the caller's name when WithCaller gave one.
+type SettingsError struct {
+	Caller string
+	Err    error
+}
 
-func (e *SettingsError) Error() string { return e.Err.Error() }
+func (e *SettingsError) Error() string {
+	if e.Caller == "" {
+		return e.Err.Error()
+	}
+	return e.Caller + ": " + e.Err.Error()
+}
 func (e *SettingsError) Unwrap() error { return e.Err }
 
 // Connect connects to the engine and checks that it answers. For Docker it first puts drill's
@@ -89,7 +104,7 @@ func Connect(ctx context.Context, opts ...ConnectOption) (*Engine, error) {
 
 func connectDocker(ctx context.Context, cfg connectConfig) (*Engine, error) {
 	if err := docker.ApplyLocalDefaults(cfg.getenv, cfg.setenv); err != nil {
-		return nil, &SettingsError{Err: err}
+		return nil, &SettingsError{Caller: cfg.caller, Err: err}
 	}
 	rt, err := docker.New(ctx)
 	if err != nil {

@@ -63,6 +63,9 @@ func TestConnectSettingsError(t *testing.T) {
 	if !errors.As(err, &se) || err.Error() != "setenv: read-only environment" {
 		t.Fatalf("err = %v, want a *SettingsError with the failure's own text", err)
 	}
+	if _, err := Connect(context.Background(), refuse, WithCaller("gc")); !errors.As(err, &se) || err.Error() != "gc: setenv: read-only environment" {
+		t.Fatalf("err = %v, want a *SettingsError named by its caller", err)
+	}
 }
 
 func TestConnectDocker(t *testing.T) {
