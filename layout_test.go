@@ -33,6 +33,7 @@ var layout = map[string][]string{
 	"harness/canary":              {"harness/clock", "harness/recovery", "harness/transport", "scenarios"},
 	"harness":                     {"harness/canary", "harness/clock", "harness/recovery", "harness/runtime", "harness/transport", "harness/verify", "result", "scenarios"},
 	"harness/docker":              {"harness/runtime"},
+	"harness/launch":              {"harness", "harness/docker", "harness/runtime", "reports", "result", "scenarios"},
 	"reports/history":             {"result"},
 	"reports":                     {"reports/history", "result"},
 	"drills":                      {"harness", "harness/...", "reports", "result", "scenarios"},

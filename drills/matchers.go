@@ -306,7 +306,7 @@ func unreadable(r *result.Result) []string {
 func failedSteps(r *result.Result) []string {
 	var bad []result.Event
 	for _, e := range r.Timeline {
-		if (e.Kind == "step" || e.Kind == "instance") && (e.Outcome == "failed" || e.Outcome == "timeout") {
+		if (e.Kind == result.EventStep || e.Kind == result.EventInstance) && e.Failed() {
 			bad = append(bad, e)
 		}
 	}
@@ -315,7 +315,7 @@ func failedSteps(r *result.Result) []string {
 			if o.Phase == e.Phase && o.Name != e.Name && strings.HasPrefix(o.Name, e.Name+"/") && (o.Site == e.Site || e.Site == "") {
 				return true
 			}
-			if o.Phase == e.Phase && o.Name == e.Name && e.Kind == "step" && o.Kind == "instance" {
+			if o.Phase == e.Phase && o.Name == e.Name && e.Kind == result.EventStep && o.Kind == result.EventInstance {
 				return true
 			}
 		}
@@ -342,7 +342,7 @@ func failedSteps(r *result.Result) []string {
 		out = append(out, l)
 	}
 	for _, p := range r.Phases {
-		if p.Outcome == "failed" && p.Error != "" && !phases[p.Name] {
+		if p.Outcome == result.OutcomeFailed && p.Error != "" && !phases[p.Name] {
 			out = append([]string{fmt.Sprintf("  %s: %s", p.Name, oneLine(p.Error))}, out...)
 		}
 	}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/drill-dev/drill/harness/runtime"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"testing"
@@ -14,7 +12,7 @@ import (
 	"github.com/onsi/ginkgo/v2"
 
 	"github.com/drill-dev/drill/harness"
-	"github.com/drill-dev/drill/harness/docker"
+	"github.com/drill-dev/drill/harness/launch"
 	"github.com/drill-dev/drill/reports"
 	"github.com/drill-dev/drill/result"
 	"github.com/drill-dev/drill/scenarios"
@@ -72,27 +70,26 @@ func RunCell(ctx context.Context, c harness.Cell, opts ...Option) *result.Result
 			dir = filepath.Join(OutDir(os.Getenv), "unreported", c.Scenario.Name+"-"+c.Size)
 		}
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		ginkgo.Fail(fmt.Sprintf("drill %s: %v", c.Name(), err))
-	}
 	rt := cfg.rt
 	if rt == nil {
-		drt, err := dockerRuntime(ctx)
+		// As drill run connects, bounded to a minute.
+		eng, err := launch.Connect(ctx, launch.WithTimeout(time.Minute))
 		if err != nil {
 			ginkgo.Fail(fmt.Sprintf("drill %s: %v", c.Name(), err))
 		}
-		defer drt.Close()
-		rt = drt
+		defer eng.Close()
+		rt = eng.Runtime
 	}
-	res, err := runLogged(ctx, c, rt, dir, cfg)
+	hopts := []harness.Option{harness.WithCommand(command())}
+	if cfg.shard != "" {
+		hopts = append(hopts, harness.WithShard(cfg.shard))
+	}
+	res, err := launch.Drill(ctx, c, rt, dir, launch.WithHarness(append(hopts, cfg.harness...)...),
+		launch.WithReports(reports.Outputs{{Kind: "html", Path: filepath.Join(dir, "report.html")}}))
 	if err != nil {
 		ginkgo.Fail(fmt.Sprintf("drill %s: %v", c.Name(), err))
 	}
-	path := filepath.Join(dir, "result.json")
-	outs := reports.Outputs{{Kind: "json", Path: path}, {Kind: "html", Path: filepath.Join(dir, "report.html")}}
-	if err := reports.Write(reports.Single(*res), outs); err != nil {
-		ginkgo.Fail(fmt.Sprintf("drill %s: write result: %v", c.Name(), err))
-	}
+	path := launch.ResultPath(dir)
 	ginkgo.AddReportEntry("drill", fmt.Sprintf("%s: %s in %s: %s\nresult: %s", subject(res), result.OutcomeOf(res).Label,
 		reports.Dur(res.Run.WallSeconds), res.Reason, path))
 	reportMetrics(res)
@@ -100,31 +97,6 @@ func RunCell(ctx context.Context, c harness.Cell, opts ...Option) *result.Result
 		ginkgo.AddReportEntry(entryName, entryFor(c.Scenario, path), ginkgo.ReportEntryVisibilityNever)
 	}
 	return res
-}
-
-// runLogged runs the drill with a debug log in dir/drill.log.
-func runLogged(ctx context.Context, c harness.Cell, rt runtime.Runtime, dir string, cfg config) (*result.Result, error) {
-	logf, err := os.Create(filepath.Join(dir, "drill.log"))
-	if err != nil {
-		return nil, err
-	}
-	defer logf.Close()
-	log := slog.New(slog.NewTextHandler(logf, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	hopts := []harness.Option{harness.WithLogger(log), harness.WithOutDir(dir), harness.WithCommand(command())}
-	if cfg.shard != "" {
-		hopts = append(hopts, harness.WithShard(cfg.shard))
-	}
-	return harness.Run(ctx, c.Scenario, c.Size, rt, append(hopts, cfg.harness...)...)
-}
-
-// dockerRuntime connects to Docker with drill's local defaults in force, as drill run does.
-func dockerRuntime(ctx context.Context) (*docker.Runtime, error) {
-	if err := docker.ApplyLocalDefaults(os.Getenv, os.Setenv); err != nil {
-		return nil, err
-	}
-	cctx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
-	return docker.New(cctx)
 }
 
 // command is what the result records as the command line: the spec, not the test binary.

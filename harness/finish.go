@@ -2,7 +2,6 @@ package harness
 
 import (
 	"context"
-	"fmt"
 	"maps"
 	goruntime "runtime"
 	"slices"
@@ -40,17 +39,15 @@ func (d *drill) finish(ctx context.Context, res *result.Result, m *measurement, 
 
 	switch {
 	case ctx.Err() != nil:
-		res.Verdict, res.Reason = result.Aborted, "interrupted during the "+d.phaseNow()+" phase"
+		res.Decide(result.Grounds{Interrupted: d.phaseNow()})
 		d.measureWhatExists(res, m)
 	case err != nil:
-		res.Verdict = result.Inconclusive
-		res.Reason = d.redact(firstLine(err.Error()))
-		res.Errors = append(res.Errors, d.redact(err.Error()))
+		res.Decide(result.Grounds{Failure: d.failure(err)})
 		d.measureWhatExists(res, m)
 	default:
 		d.score(res, m)
 	}
-	d.tl.Phase(PhaseMeasure, start, "ok", nil)
+	d.tl.Phase(PhaseMeasure, start, result.OutcomeOK, nil)
 }
 
 // measureWhatExists fills canary load for a drill that ended early; no metric is claimed.
@@ -74,35 +71,19 @@ func (d *drill) score(res *result.Result, m *measurement) {
 	res.Targets = targetsOf(d.sc, d.size.Name)
 	res.Objectives = result.Evaluate(metrics, res.Targets)
 	res.Findings = result.Findings(*res)
-	breaches := result.Breaches(res.Objectives)
-	switch {
-	case len(problems) > 0:
-		res.Verdict, res.Reason = result.Inconclusive, problems[0]
-		res.Errors = append(res.Errors, problems...)
-	case metrics.SitesAffected == 0:
-		res.Verdict = result.Inconclusive
-		res.Reason = "the faults affected no site: no fault step named one and no poll failed, so no recovery was measured (do the products' health probes see this fault?)"
-	case m.readErr != nil && len(m.present) == 0:
-		res.Verdict, res.Reason = result.Inconclusive, "canaries could not be read back: "+m.readErr.Error()
-	case m.recoverErr != nil:
-		res.Verdict = result.Fail
-		res.Reason = "the runbook failed: " + d.redact(firstLine(m.recoverErr.Error()))
-		res.Errors = append(res.Errors, d.redact(m.recoverErr.Error()))
-	case len(breaches) > 0:
-		res.Verdict = result.Fail
-		res.Reason = fmt.Sprintf("%d of %d objectives breached: %s", len(breaches), len(res.Objectives), strings.Join(breaches, ", "))
-	default:
-		res.Verdict = result.Pass
-		res.Reason = fmt.Sprintf("all %d objectives met", len(res.Objectives))
+	g := result.Grounds{Problems: problems}
+	if m.readErr != nil && len(m.present) == 0 {
+		g.Unreadable = &result.Failure{Reason: m.readErr.Error()}
 	}
-	if res.Expect != nil {
-		res.Expected = result.Caught(res.Expect, res.Verdict, res.Objectives)
-		if res.Expected {
-			res.Reason = "negative control caught what it declares: " + res.Reason
-		} else {
-			res.Reason = fmt.Sprintf("negative control did not catch what it declares (verdict %s, breaches %v): %s", res.Expect.Verdict, res.Expect.Breaches, res.Reason)
-		}
+	if m.recoverErr != nil {
+		g.Runbook = d.failure(m.recoverErr)
 	}
+	res.Decide(g)
+}
+
+// failure is err as a ground of the verdict: its first line and its full text, redacted.
+func (d *drill) failure(err error) *result.Failure {
+	return &result.Failure{Reason: d.redact(firstLine(err.Error())), Detail: d.redact(err.Error())}
 }
 
 // observations collects what the drill measured into plain data.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/drill-dev/drill/result"
 	"github.com/drill-dev/drill/scenarios"
 )
 
@@ -86,7 +87,7 @@ func (d *drill) manualMilestone(st *scenarios.Step) {
 	v := (now - d.t0).Seconds()
 	d.mu.Unlock()
 	d.book.milestone(name, v)
-	d.tl.Note(PhaseRecover, "milestone", name, "", "ok")
+	d.tl.Note(PhaseRecover, result.EventMilestone, name, "", result.OutcomeOK)
 }
 
 // checkAttended refuses a scenario whose manual steps nobody can answer: no operator and a

@@ -143,14 +143,14 @@ func (d *drill) verify(ctx context.Context, m *measurement) error {
 		m.mu.Unlock()
 		now := d.clock.Now()
 		if now >= m.recoverDeadline {
-			d.tl.Note(PhaseVerify, "note", "recovery timeout reached", "", "timeout")
+			d.tl.Note(PhaseVerify, result.EventNote, "recovery timeout reached", "", result.OutcomeTimeout)
 			break
 		}
 		if done && m.ver.Settled(d.affected, settle, end) && m.ver.MilestonesChecked(end) {
 			break
 		}
 		if done && now >= end+grace {
-			d.tl.Note(PhaseVerify, "note", fmt.Sprintf("grace of %s after the runbook ended: not every affected site settled", grace), "", "ok")
+			d.tl.Note(PhaseVerify, result.EventNote, fmt.Sprintf("grace of %s after the runbook ended: not every affected site settled", grace), "", result.OutcomeOK)
 			break
 		}
 		select { // the next check is after the next round

@@ -102,7 +102,7 @@ func Run(ctx context.Context, sc *scenarios.Scenario, sizeName string, rt runtim
 			res.Verdict, res.Reason = result.Inconclusive, "teardown failed: "+terr.Error()
 		}
 	}
-	d.tl.Phase(PhaseTeardown, td, "ok", nil)
+	d.tl.Phase(PhaseTeardown, td, result.OutcomeOK, nil)
 	res.Phases = d.tl.Phases()
 	res.Timeline = d.tl.Events()
 	res.Run.Finished = time.Now()
@@ -123,13 +123,13 @@ func (d *drill) phase(ctx context.Context, name string, fn func(context.Context)
 	d.log.Info("phase", "phase", name)
 	start := d.clock.Now()
 	err := fn(ctx)
-	outcome := "ok"
+	outcome := result.OutcomeOK
 	switch {
 	case err == nil:
 	case ctx.Err() != nil:
-		outcome = "aborted"
+		outcome = result.OutcomeAborted
 	default:
-		outcome = "failed"
+		outcome = result.OutcomeFailed
 	}
 	d.tl.Phase(name, start, outcome, err)
 	if err != nil {
@@ -211,7 +211,7 @@ func (d *drill) recover(ctx context.Context, m *measurement) error {
 		m.ver.Unverify(s) // affected sites are unverified from t0
 	}
 	m.ver.PollMilestones(ctx)
-	d.tl.Note(PhaseRecover, "note", fmt.Sprintf("%d sites affected", len(affected)), "", "ok")
+	d.tl.Note(PhaseRecover, result.EventNote, fmt.Sprintf("%d sites affected", len(affected)), "", result.OutcomeOK)
 	m.recoverDeadline = d.t0 + d.sc.RecoveryTimeout
 	rctx, cancel := clock.WithTimeout(ctx, d.clock, m.recoverDeadline-d.clock.Now())
 	defer cancel()
@@ -233,11 +233,11 @@ func (d *drill) noteKept(ctx context.Context) {
 		}
 		for _, port := range d.stack.Services[name].Ports {
 			if ep, err := c.Endpoint(context.WithoutCancel(ctx), port); err == nil {
-				d.tl.Note(PhaseTeardown, "kept", fmt.Sprintf("%s:%d is at %s (container %s)", name, port, ep, c.Name()), "", "ok")
+				d.tl.Note(PhaseTeardown, result.EventKept, fmt.Sprintf("%s:%d is at %s (container %s)", name, port, ep, c.Name()), "", result.OutcomeOK)
 			}
 		}
 	}
-	d.tl.Note(PhaseTeardown, "kept", "remove it with: drill gc --run "+d.runID, "", "ok")
+	d.tl.Note(PhaseTeardown, result.EventKept, "remove it with: drill gc --run "+d.runID, "", result.OutcomeOK)
 }
 
 // phaseNow is the phase running now.

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/drill-dev/drill/harness/runtime"
+	"github.com/drill-dev/drill/result"
 
 	"golang.org/x/sync/errgroup"
 
@@ -125,7 +126,7 @@ func (s *services) mounts(ctx context.Context, vols map[string]scenarios.Mount) 
 // a "service" event from create to ready.
 func (s *services) start(ctx context.Context, svc *scenarios.Service) (err error) {
 	defer s.d.recovered("start "+svc.Name, &err)
-	span := s.d.tl.Begin(s.d.phaseNow(), "service", "start "+svc.Name, "")
+	span := s.d.tl.Begin(s.d.phaseNow(), result.EventService, "start "+svc.Name, "")
 	defer func() { s.d.endSpan(span, span.event.Phase, err, 1, "") }()
 	spec, err := s.spec(ctx, svc)
 	if err != nil {

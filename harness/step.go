@@ -85,7 +85,7 @@ func stepName(st *scenarios.Step, prefix string) string {
 func (d *drill) runStep(ctx context.Context, st *scenarios.Step, env stepEnv) error {
 	name := stepName(st, env.prefix)
 	if st.Foreach == nil {
-		span := d.tl.Begin(env.phase, "step", name, env.data.Site)
+		span := d.tl.Begin(env.phase, result.EventStep, name, env.data.Site)
 		attempt, out, err := d.attempts(ctx, st, env)
 		d.inRunbook(st, env, d.endSpan(span, env.phase, err, attempt, out))
 		if err != nil {
@@ -99,7 +99,7 @@ func (d *drill) runStep(ctx context.Context, st *scenarios.Step, env stepEnv) er
 	}
 	env.data.Sites = sites
 	d.cfg.observer.Instances(name, len(sites))
-	span := d.tl.Begin(env.phase, "step", name, "")
+	span := d.tl.Begin(env.phase, result.EventStep, name, "")
 	limit := max(st.Concurrency, 1)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(limit)
@@ -115,7 +115,7 @@ func (d *drill) runStep(ctx context.Context, st *scenarios.Step, env stepEnv) er
 			if env.phase == PhaseRecover {
 				ienv.data.Hit = d.hitWall(site)
 			}
-			is := d.tl.Begin(env.phase, "instance", name, site)
+			is := d.tl.Begin(env.phase, result.EventInstance, name, site)
 			if env.fault {
 				d.markNamed(site, name, d.clock.Now())
 			}
@@ -148,15 +148,15 @@ func (d *drill) inRunbook(st *scenarios.Step, env stepEnv, ev result.Event) {
 
 // endSpan records a span's outcome, tells the observer and returns the event.
 func (d *drill) endSpan(span *Span, phase string, err error, attempt int, out string) result.Event {
-	outcome := "ok"
+	outcome := result.OutcomeOK
 	switch {
 	case err == nil:
 	case errors.Is(err, context.DeadlineExceeded):
-		outcome = "timeout"
+		outcome = result.OutcomeTimeout
 	case errors.Is(err, context.Canceled):
-		outcome = "aborted"
+		outcome = result.OutcomeAborted
 	default:
-		outcome = "failed"
+		outcome = result.OutcomeFailed
 		if msg := err.Error(); strings.Contains(msg, strings.TrimSpace(out)) {
 			out = msg // the error already quotes the output's tail
 		} else {

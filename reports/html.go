@@ -168,7 +168,7 @@ func buildDrill(d result.Result, id string, cfg config) drillView {
 	dv.Findings = result.Findings(d)
 	dv.Why, dv.WhyMore = whyRows(d)
 	for _, e := range d.Timeline {
-		if e.Outcome != "failed" && e.Outcome != "timeout" {
+		if !e.Failed() {
 			continue
 		}
 		what := e.Phase + ": " + e.Name

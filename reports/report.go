@@ -84,7 +84,7 @@ func Merge(results []result.Result, p result.Projection) (Report, error) {
 func Single(r result.Result) Report { return Report{Drills: []result.Result{r}} }
 
 // Outcome is the report's overall outcome and a one-line reason: one drill's or one campaign's
-// own, else the worst of its campaigns and drills by exit code (result.Worst), a negative
+// own, else the worst of its campaigns and drills by exit code (result.WorstExit), a negative
 // control that caught what it declares counting as a pass and one that did not as a failure.
 func (rep Report) Outcome() (result.Outcome, string) {
 	if len(rep.Drills) == 1 && len(rep.Campaigns) == 0 {
@@ -93,25 +93,33 @@ func (rep Report) Outcome() (result.Outcome, string) {
 	if len(rep.Campaigns) == 1 && len(rep.Campaigns[0].Drills) == len(rep.Drills) {
 		return rep.Campaigns[0].Outcome(), rep.Campaigns[0].Reason
 	}
-	code := result.ExitPass
-	bad := map[int][]string{}
+	var outs []result.Outcome
+	var names []string // what each outcome is named when it is among the worst; "" never
 	for _, d := range rep.Drills {
-		o := result.OutcomeOf(&d)
-		bad[o.Exit] = append(bad[o.Exit], drillName(d))
-		code = result.WorseExit(code, o.Exit)
+		outs = append(outs, result.OutcomeOf(&d))
+		names = append(names, drillName(d))
 	}
 	for _, c := range rep.Campaigns {
 		o := c.Outcome()
-		code = result.WorseExit(code, o.Exit)
+		outs = append(outs, o)
 		if o.Verdict == result.Fail && len(c.Objectives) > 0 && !c.Objectives[0].Met {
-			bad[o.Exit] = append(bad[o.Exit], c.Scenario+" projection")
+			names = append(names, c.Scenario+" projection")
+		} else {
+			names = append(names, "")
 		}
 	}
+	code := result.WorstExit(result.Exits(outs)...)
 	o := result.Judge(result.VerdictOfExit(code), nil, false, nil)
 	if o.OK() {
 		return o, fmt.Sprintf("all %s passed", plural(len(rep.Drills), "drill", "drills"))
 	}
-	return o, fmt.Sprintf("%s of %s %s: %s", num(float64(len(bad[code]))), plural(len(rep.Drills), "drill", "drills"), verdictVerb(o.Verdict), strings.Join(bad[code], ", "))
+	var bad []string
+	for i, w := range outs {
+		if w.Exit == code && names[i] != "" {
+			bad = append(bad, names[i])
+		}
+	}
+	return o, fmt.Sprintf("%s of %s %s: %s", num(float64(len(bad))), plural(len(rep.Drills), "drill", "drills"), verdictVerb(o.Verdict), strings.Join(bad, ", "))
 }
 
 func verdictVerb(v result.Verdict) string {

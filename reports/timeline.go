@@ -30,13 +30,13 @@ func timelineRows(r result.Result) ([]timelineRow, float64) {
 	}
 	phases := len(rows)
 	for _, e := range r.Timeline {
-		if e.Kind == "step" && e.Site == "" {
+		if e.Kind == result.EventStep && e.Site == "" {
 			rows = append(rows, timelineRow{label: e.Phase + ": " + e.Name, tip: e.Output, outcome: e.Outcome, phase: e.Phase, name: e.Name, start: e.Start, end: e.End})
 			end = math.Max(end, e.End)
 		}
 	}
 	for _, e := range r.Timeline {
-		if e.Site == "" || (e.Kind != "step" && e.Kind != "instance") {
+		if e.Site == "" || (e.Kind != result.EventStep && e.Kind != result.EventInstance) {
 			continue
 		}
 		for i := phases; i < len(rows); i++ {
@@ -44,10 +44,10 @@ func timelineRows(r result.Result) ([]timelineRow, float64) {
 			if rw.phase != e.Phase || (e.Name != rw.name && !strings.HasPrefix(e.Name, rw.name+"/")) {
 				continue
 			}
-			if e.Kind == "instance" && e.Name == rw.name {
+			if e.Kind == result.EventInstance && e.Name == rw.name {
 				rw.inst = append(rw.inst, e)
 			}
-			if e.Outcome == "failed" || e.Outcome == "timeout" {
+			if e.Failed() {
 				rw.fails = append(rw.fails, e)
 			}
 			break
@@ -105,7 +105,7 @@ func drawTimelineRow(s *svg, f frame, y float64, rw timelineRow, phase bool) {
 	if phase {
 		fill = colMuted
 	}
-	bad := rw.outcome == "failed" || rw.outcome == "timeout" || rw.outcome == "aborted"
+	bad := rw.outcome == result.OutcomeFailed || rw.outcome == result.OutcomeTimeout || rw.outcome == result.OutcomeAborted
 	if bad {
 		fill = colBad
 	}

@@ -233,15 +233,15 @@ func (c *Campaign) project(p Projection) {
 // caught what it declares counts as a pass, one that did not as a failure), and fail when the
 // projection misses its target.
 func (c *Campaign) score(mixedCores bool) {
-	code := ExitPass
+	outs := make([]Outcome, len(c.Drills))
+	for i := range c.Drills {
+		outs[i] = OutcomeOf(&c.Drills[i])
+	}
+	code := WorstExit(Exits(outs)...)
 	var worst []string
-	for _, d := range c.Drills {
-		o := OutcomeOf(&d)
-		if exitRank(o.Exit) > exitRank(code) {
-			code, worst = o.Exit, nil
-		}
+	for i, o := range outs {
 		if o.Exit == code && !o.OK() {
-			worst = append(worst, d.Run.Size)
+			worst = append(worst, c.Drills[i].Run.Size)
 		}
 	}
 	c.Verdict = VerdictOfExit(code)

@@ -90,10 +90,10 @@ func stepFindings(r Result) []string {
 	inst := map[string][]span{}
 	var failed []string
 	for _, e := range r.Timeline {
-		if e.Kind == "instance" && e.Phase == "recover" {
+		if e.Kind == EventInstance && e.Phase == "recover" {
 			inst[e.Name] = append(inst[e.Name], span{e.Start, e.End})
 		}
-		if e.Outcome != "failed" && e.Outcome != "timeout" || e.Kind == "step" && hasFailedInstance(r, e.Name) {
+		if !e.Failed() || e.Kind == EventStep && hasFailedInstance(r, e.Name) {
 			continue
 		}
 		what := e.Name
@@ -143,7 +143,7 @@ func stepFindings(r Result) []string {
 
 func hasFailedInstance(r Result, step string) bool {
 	for _, e := range r.Timeline {
-		if e.Kind == "instance" && e.Name == step && (e.Outcome == "failed" || e.Outcome == "timeout") {
+		if e.Kind == EventInstance && e.Name == step && e.Failed() {
 			return true
 		}
 	}

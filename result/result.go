@@ -94,20 +94,21 @@ type Phase struct {
 	Name    string  `json:"name"`
 	Start   float64 `json:"start"` // seconds from Run.Started
 	End     float64 `json:"end"`
-	Outcome string  `json:"outcome"` // ok, failed, skipped, aborted
+	Outcome string  `json:"outcome"` // ok, failed or aborted (OutcomeOK …)
 	Error   string  `json:"error,omitempty"`
 }
 
 // Event is one timed thing on the run's monotonic timeline: a step, one site-instance of a
-// step, a probe transition, a milestone.
+// step, a service start, a milestone, a note. Probe polls are not events: what they found is
+// in each Site's row (why it is affected, when it recovered) and their cost in Probes.
 type Event struct {
 	Phase   string  `json:"phase"`
-	Kind    string  `json:"kind"` // step, instance, probe, milestone, note
+	Kind    string  `json:"kind"` // step, instance, service, milestone, note, kept (EventStep …)
 	Name    string  `json:"name"`
 	Site    string  `json:"site,omitempty"`
 	Start   float64 `json:"start"` // seconds from Run.Started
 	End     float64 `json:"end"`
-	Outcome string  `json:"outcome"` // ok, failed, timeout, skipped, aborted
+	Outcome string  `json:"outcome"` // ok, failed, timeout, aborted (OutcomeOK …)
 	Attempt int     `json:"attempt,omitempty"`
 	Output  string  `json:"output,omitempty"` // tail of the output, secrets redacted
 }

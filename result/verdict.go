@@ -29,13 +29,22 @@ func exitRank(code int) int {
 	return 4 // ExitAborted, and any code drill does not know
 }
 
-// WorseExit returns the exit code that wins over several drills: 130 > 3 > 2 > 1 > 0.
-func WorseExit(a, b int) int {
-	if exitRank(b) > exitRank(a) {
-		return b
+// WorstExit returns the exit code that wins over several drills: the highest of
+// 130 > 3 > 2 > 1 > 0, the first of equals, ExitPass when there is none. It is the one fold of
+// "worst of several": drill run's exit code, a campaign's verdict (Campaign) and a merged
+// report's outcome all call it.
+func WorstExit(codes ...int) int {
+	w := ExitPass
+	for _, c := range codes {
+		if exitRank(c) > exitRank(w) {
+			w = c
+		}
 	}
-	return a
+	return w
 }
+
+// WorseExit returns the exit code that wins of two: WorstExit(a, b).
+func WorseExit(a, b int) int { return WorstExit(a, b) }
 
 // Severity is how an outcome is shown: its colour class.
 type Severity string
@@ -146,14 +155,23 @@ func VerdictOfExit(code int) Verdict {
 	return Inconclusive
 }
 
-// Worst returns the outcome with the winning exit code (the first of equals); a zero Outcome
-// when there is none.
+// Worst returns the outcome with the winning exit code (WorstExit; the first of equals); a
+// zero Outcome when there is none.
 func Worst(outs ...Outcome) Outcome {
-	var w Outcome
-	for i, o := range outs {
-		if i == 0 || exitRank(o.Exit) > exitRank(w.Exit) {
-			w = o
+	code := WorstExit(Exits(outs)...)
+	for _, o := range outs {
+		if o.Exit == code {
+			return o
 		}
 	}
-	return w
+	return Outcome{}
+}
+
+// Exits are the outcomes' exit codes, in order.
+func Exits(outs []Outcome) []int {
+	codes := make([]int, len(outs))
+	for i, o := range outs {
+		codes[i] = o.Exit
+	}
+	return codes
 }

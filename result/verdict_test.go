@@ -68,3 +68,30 @@ func TestWorseExit(t *testing.T) {
 		}
 	}
 }
+
+func TestWorstExit(t *testing.T) {
+	for _, tt := range []struct {
+		codes []int
+		want  int
+	}{
+		{nil, ExitPass},
+		{[]int{ExitPass, ExitPass}, ExitPass},
+		{[]int{ExitFail, ExitPass, ExitInvalid}, ExitInvalid},
+		{[]int{ExitInconclusive, ExitInvalid, ExitFail}, ExitInconclusive},
+		{[]int{ExitFail, ExitAborted, ExitInconclusive}, ExitAborted},
+		{[]int{ExitAborted, 99}, ExitAborted}, // an unknown code ranks with 130: the first wins
+		{[]int{99, ExitAborted}, 99},
+	} {
+		if got := WorstExit(tt.codes...); got != tt.want {
+			t.Errorf("WorstExit(%v) = %d, want %d", tt.codes, got, tt.want)
+		}
+	}
+	caught := Judge(Fail, &Expect{Verdict: Fail}, true, nil)
+	missed := Judge(Pass, &Expect{Verdict: Fail}, false, nil)
+	if w := Worst(caught, missed, Judge(Fail, nil, false, nil)); w.Word != "NOT CAUGHT" {
+		t.Errorf("Worst = %+v, want the control that did not catch (the first of the failures)", w)
+	}
+	if w := Worst(); w.Exit != ExitPass || w.Word != "" {
+		t.Errorf("Worst() = %+v, want the zero Outcome", w)
+	}
+}

@@ -6,8 +6,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/drill-dev/drill/ack"
 	"github.com/spf13/cobra"
+
+	"github.com/drill-dev/drill/ack"
 )
 
 func init() { register(newAckCmd) }

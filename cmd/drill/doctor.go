@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/drill-dev/drill/harness/docker"
+	"github.com/drill-dev/drill/harness/launch"
 )
 
 func init() { register(newDoctorCmd) }
@@ -33,17 +35,18 @@ It exits 0 when a drill can start, 3 when something blocks it (each FAIL line sa
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			if err := docker.ApplyLocalDefaults(st.Getenv, os.Setenv); err != nil {
-				return withCode(exitInconclusive, fmt.Errorf("doctor: %w", err))
-			}
 			var rep docker.Report
-			rt, err := docker.New(ctx)
-			if err != nil {
+			eng, err := connect(ctx, st, "doctor")
+			var settings *launch.SettingsError
+			switch {
+			case errors.As(err, &settings):
+				return withCode(exitInconclusive, err)
+			case err != nil:
 				rep.Checks = append([]docker.Check{{Name: "docker", Status: docker.Fail, Detail: err.Error()}},
 					docker.SettingsChecks(os.Getenv)...)
-			} else {
-				defer rt.Close()
-				rep = docker.Preflight(ctx, rt, images)
+			default:
+				defer eng.Close()
+				rep = docker.Preflight(ctx, eng.Docker, images)
 			}
 			writeReport(st.Stdout, rep)
 			if n := len(rep.Failures()); n > 0 {

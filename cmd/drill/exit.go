@@ -8,7 +8,7 @@ import (
 )
 
 // Exit codes of drill, defined with the verdicts in package result. Over several drills in one
-// call the highest of 130 > 3 > 2 > 1 > 0 wins (result.WorseExit).
+// call the highest of 130 > 3 > 2 > 1 > 0 wins (result.WorstExit).
 const (
 	exitPass         = result.ExitPass
 	exitUsage        = result.ExitInvalid

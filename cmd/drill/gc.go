@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -39,15 +38,12 @@ drill's label. A live drill's resources are left alone.`,
 				return withCode(exitUsage, errors.New("--run and --older-than do not combine: --run removes one run whatever its age"))
 			}
 			ctx := cmd.Context()
-			if err := docker.ApplyLocalDefaults(st.Getenv, os.Setenv); err != nil {
-				return withCode(exitInconclusive, fmt.Errorf("gc: %w", err))
-			}
-			rt, err := docker.New(ctx)
+			eng, err := connect(ctx, st, "gc")
 			if err != nil {
 				return withCode(exitInconclusive, err)
 			}
-			defer rt.Close()
-			rep, err := docker.GC(ctx, rt, opts)
+			defer eng.Close()
+			rep, err := docker.GC(ctx, eng.Docker, opts)
 			writeGC(st.Stdout, rep, opts)
 			if err != nil {
 				return withCode(exitInconclusive, fmt.Errorf("gc: %w", err))

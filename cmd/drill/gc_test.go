@@ -3,13 +3,14 @@ package main
 import (
 	"context"
 	"errors"
-	"github.com/drill-dev/drill/harness/runtime"
 	"os"
 	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/drill-dev/drill/harness/runtime"
 
 	"github.com/drill-dev/drill/harness/docker"
 )

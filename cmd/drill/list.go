@@ -5,10 +5,11 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/drill-dev/drill/scenarios"
 	"github.com/jedib0t/go-pretty/v6/table"
 	"github.com/spf13/cobra"
 	"gopkg.in/yaml.v3"
+
+	"github.com/drill-dev/drill/scenarios"
 )
 
 func init() { register(newListCmd) }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
+
+	"github.com/drill-dev/drill/result"
 )
 
 // plainProgress prints one line per phase and per finished step, for CI logs.
@@ -30,7 +32,7 @@ func (p *plainProgress) Phase(name string) { p.line("phase %s", name) }
 func (p *plainProgress) Instances(step string, n int) { p.line("%s: %d sites", step, n) }
 
 func (p *plainProgress) Event(phase, kind, name, site, outcome string) {
-	if kind == "instance" && outcome == "ok" {
+	if kind == result.EventInstance && outcome == result.OutcomeOK {
 		return // per-site successes would drown a CI log; failures still show
 	}
 	if site != "" {
@@ -84,10 +86,10 @@ func (b *barProgress) Event(phase, kind, name, site, outcome string) {
 	b.mu.Lock()
 	bar := b.bars[name]
 	b.mu.Unlock()
-	if kind == "instance" && bar != nil {
+	if kind == result.EventInstance && bar != nil {
 		bar.Increment()
 	}
-	if outcome != "ok" {
+	if outcome != result.OutcomeOK {
 		fmt.Fprintf(b.p, "%s %s %s [%s]: %s\n", b.label, phase, name, site, outcome)
 	}
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/drill-dev/drill/harness/runtime"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime/pprof"
@@ -13,11 +11,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/drill-dev/drill/harness"
+	"github.com/drill-dev/drill/harness/launch"
+	"github.com/drill-dev/drill/harness/runtime"
 	"github.com/drill-dev/drill/reports"
 	"github.com/drill-dev/drill/result"
 	"github.com/drill-dev/drill/scenarios"
-	"github.com/spf13/cobra"
 )
 
 func init() { register(newRunCmd) }
@@ -145,9 +146,10 @@ func runDrills(ctx context.Context, st *state, args []string, f runFlags) error 
 	if f.manual == manualWait && st.StdinTerminal {
 		f.lines = terminalLines(st.Stdin)
 	}
-	rt, err := newRuntime(ctx, st)
+	eng, err := connect(ctx, st, "")
 	if err == nil {
-		err = preflight(ctx, rt, cells)
+		defer eng.Close()
+		err = preflight(ctx, eng.Docker, cells)
 	}
 	if err != nil {
 		fmt.Fprintln(st.Stderr, "drill:", err)
@@ -156,20 +158,20 @@ func runDrills(ctx context.Context, st *state, args []string, f runFlags) error 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go watchSignals(ctx, st, cancel)
-	code := exitPass
+	var codes []int
 	for _, c := range cells {
 		if ctx.Err() != nil {
 			break
 		}
-		code = result.WorseExit(code, runCell(ctx, st, rt, c, f, outs))
+		codes = append(codes, runCell(ctx, st, eng.Runtime, c, f, outs))
 	}
 	if ctx.Err() != nil {
-		code = result.WorseExit(code, exitInterrupted)
+		codes = append(codes, exitInterrupted)
 	}
-	if code == exitPass {
-		return nil
+	if code := result.WorstExit(codes...); code != exitPass {
+		return withCode(code, nil)
 	}
-	return withCode(code, nil)
+	return nil
 }
 
 // watchSignals cancels the drills on the first interrupt and exits at once on the second.
@@ -236,48 +238,36 @@ func runCell(ctx context.Context, st *state, rt runtime.Runtime, c harness.Cell,
 	if dir == "" {
 		dir = filepath.Join("out", fmt.Sprintf("%s-%s-%s", c.Scenario.Name, c.Size, time.Now().Format("20060102-150405")))
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		fmt.Fprintln(st.Stderr, "drill:", err)
-		return exitInconclusive
-	}
-	logf, err := os.Create(filepath.Join(dir, "drill.log"))
-	if err != nil {
-		fmt.Fprintln(st.Stderr, "drill:", err)
-		return exitInconclusive
-	}
-	defer logf.Close()
-	log := slog.New(slog.NewTextHandler(logf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	label := c.Name()
-	obs, done := progressFor(st, f.progress, label)
 	opts := []harness.Option{
-		harness.WithLogger(log), harness.WithSeed(f.seed), harness.WithOutDir(dir),
-		harness.WithObserver(obs), harness.WithVersion(drillVersion()), harness.WithShard(f.shard),
+		harness.WithSeed(f.seed), harness.WithVersion(drillVersion()), harness.WithShard(f.shard),
 		harness.WithCommand("drill " + strings.Join(os.Args[1:], " ")),
 	}
 	if f.keep {
 		opts = append(opts, harness.WithKeep())
 	}
-	mopts, closeManual, err := manualOptions(st, c, f, obs, label)
+	// The progress display and the manual answers start once the folder and its log exist.
+	setup := func() ([]harness.Option, func(), error) {
+		obs, done := progressFor(st, f.progress, label)
+		mopts, closeManual, err := manualOptions(st, c, f, obs, label)
+		if err != nil {
+			done()
+			return nil, nil, err
+		}
+		return append([]harness.Option{harness.WithObserver(obs)}, mopts...), func() { closeManual(); done() }, nil
+	}
+	res, err := launch.Drill(ctx, c, rt, dir, launch.WithHarness(opts...), launch.WithSetup(setup))
 	if err != nil {
-		done()
 		fmt.Fprintln(st.Stderr, "drill:", err)
+		if errors.Is(err, launch.ErrRefused) {
+			return exitUsage
+		}
 		return exitInconclusive
 	}
-	res, err := harness.Run(ctx, c.Scenario, c.Size, rt, append(opts, mopts...)...)
-	closeManual()
-	done()
-	if err != nil {
-		fmt.Fprintln(st.Stderr, "drill:", err)
-		return exitUsage
-	}
-	path := filepath.Join(dir, "result.json")
-	if err := reports.Write(reports.Single(*res), reports.Outputs{{Kind: "json", Path: path}}); err != nil {
-		fmt.Fprintln(st.Stderr, "drill: write result:", err)
-		return exitInconclusive
-	}
+	path := launch.ResultPath(dir)
 	fmt.Fprintf(st.Stdout, "%s: %s — %s\n", label, result.OutcomeOf(res).Label, res.Reason)
 	for _, e := range res.Timeline {
-		if e.Kind == "kept" {
+		if e.Kind == result.EventKept {
 			fmt.Fprintln(st.Stdout, "kept:", e.Name)
 		}
 	}

@@ -4,19 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/drill-dev/drill/harness"
 	"github.com/drill-dev/drill/harness/docker"
+	"github.com/drill-dev/drill/harness/launch"
 )
 
-// newRuntime puts the testcontainers defaults in force (when Docker is local) and connects to
-// the engine. The error says what was tried and what to do.
-func newRuntime(ctx context.Context, st *state) (*docker.Runtime, error) {
-	if err := docker.ApplyLocalDefaults(st.Getenv, os.Setenv); err != nil {
-		return nil, err
-	}
-	return docker.New(ctx)
+// connect connects to the engine with the user's settings read from st (launch.Connect), for
+// the command named caller ("" for drill run): a failure to put drill's settings in force
+// names it. The error says what was tried and what to do.
+func connect(ctx context.Context, st *state, caller string) (*launch.Engine, error) {
+	return launch.Connect(ctx, launch.WithGetenv(st.Getenv), launch.WithCaller(caller))
 }
 
 // preflight runs the checks of drill doctor for the images the cells need (those without a

@@ -3,9 +3,10 @@ package main
 import (
 	"fmt"
 
+	"github.com/spf13/cobra"
+
 	"github.com/drill-dev/drill/result"
 	"github.com/drill-dev/drill/scenarios"
-	"github.com/spf13/cobra"
 )
 
 func init() { register(newSchemaCmd) }

@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/drill-dev/drill/scenarios"
 	"github.com/spf13/cobra"
+
+	"github.com/drill-dev/drill/scenarios"
 )
 
 func init() { register(newValidateCmd) }
