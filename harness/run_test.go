@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/drill-dev/drill/harness/clock"
-
 	"github.com/drill-dev/drill/result"
 	"github.com/drill-dev/drill/scenarios"
 )
@@ -228,21 +226,7 @@ func TestRunStepTimeoutAndRetry(t *testing.T) {
 // On a fake clock an hour-long runbook is cut off by the 10-minute recovery timeout: the
 // drill fails, the hit site never recovers, and the timeline says so in drill time.
 func TestRunRecoveryTimeoutOnAFakeClock(t *testing.T) {
-	fc := clock.NewFakeClock(time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC))
-	stop := make(chan struct{})
-	defer close(stop)
-	go func() { // drill time runs up to 1000× faster than real time
-		tick := time.NewTicker(time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-tick.C:
-				fc.Advance(time.Second)
-			}
-		}
-	}()
+	fc := fastClock(t) // drill time runs up to 1000× faster than real time
 	rt := newFakeRuntime()
 	res, err := Run(context.Background(), load(t, "fake-slow.yaml"), "small", rt, WithClock(fc))
 	if err != nil {
