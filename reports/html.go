@@ -284,7 +284,7 @@ func sitesMeeting(d result.Result) (meet, of int) {
 
 func historyView(h history.Row, current string) historyRow {
 	return historyRow{
-		Started: h.Started.UTC().Format("2006-01-02 15:04"), Verdict: result.Judge(h.Verdict, nil, h.Expected, nil).Word,
+		Started: h.Started.UTC().Format("2006-01-02 15:04"), Verdict: h.Outcome().Word,
 		RTO: optDur(h.RTOSeconds, "not recovered"), RPO: optDur(h.RPOSeconds, "—"),
 		Sites: fmt.Sprintf("%d of %d", h.SitesRecovered, h.SitesAffected), Lost: num(float64(h.LostWrites)),
 		RunID: h.RunID, Current: h.RunID == current,
