@@ -73,3 +73,38 @@ func TestInvalidFiles(t *testing.T) {
 		})
 	}
 }
+
+// TestWarningFiles loads every file of testdata/warn, which must be valid, and compares its
+// warnings, one a line with positions, with NAME.golden. go test -update rewrites the goldens.
+func TestWarningFiles(t *testing.T) {
+	files, _ := filepath.Glob("testdata/warn/*.yaml")
+	if len(files) == 0 {
+		t.Fatal("no files in testdata/warn")
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			doc, err := LoadDocument(f, WithEnv(testEnv))
+			if err != nil {
+				t.Fatalf("want valid, got:\n%v", err)
+			}
+			if len(doc.Warnings) == 0 {
+				t.Fatal("loaded without a warning")
+			}
+			got := doc.Warnings.Error() + "\n"
+			golden := strings.TrimSuffix(f, ".yaml") + ".golden"
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, rerr := os.ReadFile(golden)
+			if rerr != nil {
+				t.Fatalf("%v (run go test -update to create it)", rerr)
+			}
+			if got != string(want) {
+				t.Errorf("warnings differ from %s\n--- got\n%s--- want\n%s", golden, got, want)
+			}
+		})
+	}
+}

@@ -1,7 +1,9 @@
 package scenarios
 
 import (
+	"fmt"
 	"maps"
+	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -177,8 +179,12 @@ func (d *decoder) serviceDef(e entry, src *source, later map[string]fields, base
 	}
 	if v, p := f.get("build"); v != nil {
 		s.Build = d.str(v, p)
+		written := s.Build
 		if s.Build != "" && src.dir != "" && !filepath.IsAbs(s.Build) {
 			s.Build = filepath.Join(src.dir, s.Build)
+		}
+		if msg := buildFolder(s.Build, written, src.builtin); msg != "" {
+			d.errorf(d.derefQuiet(v), p, "%s", msg)
 		}
 	}
 	if v, p := f.get("command"); v != nil {
@@ -367,4 +373,21 @@ func (d *decoder) order(st *Stack, es []entry) []string {
 	}
 	sort.SliceStable(names, func(i, j int) bool { return level[names[i]] < level[names[j]] })
 	return names
+}
+
+// buildFolder says what is wrong with the build context dir, written as the file wrote it (a
+// folder that does not exist, or a file), or "" when it is a folder; a built-in's context is
+// not on disk and not checked.
+func buildFolder(dir, written string, builtin bool) string {
+	if dir == "" || builtin {
+		return ""
+	}
+	fi, err := os.Stat(dir)
+	switch {
+	case err != nil:
+		return fmt.Sprintf("build folder %s does not exist (a build context is a folder, relative to the file that names it)", written)
+	case !fi.IsDir():
+		return fmt.Sprintf("build folder %s is a file, not a folder (drill builds the folder's Dockerfile)", written)
+	}
+	return ""
 }

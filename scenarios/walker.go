@@ -24,6 +24,7 @@ type walker struct {
 	visits int
 	bombed bool
 	tmpls  []tmplRef
+	warns  Errors
 }
 
 func (w *walker) pos(n *yaml.Node) Pos {
