@@ -48,3 +48,32 @@ func expandEnv(s string, lookup func(string) (string, bool)) (string, error) {
 		s = s[i+end+1:]
 	}
 }
+
+// unescapeCommand returns a command argument as the container sees it: a command is a script
+// whose ${VAR} is the shell's, so drill takes nothing from the host's environment there. $${
+// is a literal ${; a bare ${ is an error that says so, instead of pasting the host's value (or
+// refusing an unset one) into the script.
+func unescapeCommand(s string) (string, error) {
+	if !strings.Contains(s, "${") {
+		return s, nil
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(s, "${")
+		if i < 0 {
+			b.WriteString(s)
+			return b.String(), nil
+		}
+		if i > 0 && s[i-1] == '$' {
+			b.WriteString(s[:i-1])
+			b.WriteString("${")
+			s = s[i+2:]
+			continue
+		}
+		expr := s[i:]
+		if end := strings.IndexByte(expr, '}'); end >= 0 {
+			expr = expr[:end+1]
+		}
+		return "", fmt.Errorf("%s in a command: commands do not take the host's environment; write $%s for the shell's variable, or pass a host value through env: and write $${NAME}", expr, expr)
+	}
+}

@@ -188,7 +188,7 @@ func (d *decoder) serviceDef(e entry, src *source, later map[string]fields, base
 		}
 	}
 	if v, p := f.get("command"); v != nil {
-		s.Command = d.strList(v, p, nil)
+		s.Command = d.command(v, p, nil)
 	}
 	if v, p := f.get("env"); v != nil {
 		s.Env = merged(s.Env, d.env(v, p))

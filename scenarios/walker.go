@@ -278,6 +278,38 @@ func (w *walker) strList(n *yaml.Node, path string, tc *tmplCtx) []string {
 	return out
 }
 
+// command decodes the argument list of a command: as strList, but ${VAR} is the shell's,
+// never the host's (unescapeCommand); each argument is recorded as a template when tc is not
+// nil.
+func (w *walker) command(n *yaml.Node, path string, tc *tmplCtx) []string {
+	n = w.deref(n)
+	if n == nil {
+		return nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		w.errorf(n, path, "want a list of strings, got %s", describe(n))
+		return nil
+	}
+	out := make([]string, 0, len(n.Content))
+	for i, c := range n.Content {
+		p := index(path, i)
+		s, ok := w.scalar(c, p, "a string")
+		if !ok {
+			out = append(out, "")
+			continue
+		}
+		v, err := unescapeCommand(s.Value)
+		if err != nil {
+			w.errorf(s, p, "%v", err)
+		}
+		if tc != nil && strings.Contains(v, "{{") {
+			w.tmpls = append(w.tmpls, tmplRef{pos: w.pos(s), path: p, text: v, ctx: *tc})
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
 // strMap decodes a mapping of strings in key order.
 func (w *walker) strMap(n *yaml.Node, path string, tc *tmplCtx) map[string]string {
 	es, ok := w.entries(n, path)
