@@ -134,6 +134,7 @@ func (d *decoder) servicesOf(n *yaml.Node, path string, st *Stack, src *source, 
 		for v := range s.Volumes {
 			d.volumes[v] = true
 		}
+		d.sqlPort(later[name], s)
 	}
 	// Readiness and depends-on need every service's name and ports.
 	for _, e := range es {
@@ -373,6 +374,24 @@ func (d *decoder) order(st *Stack, es []entry) []string {
 	}
 	sort.SliceStable(names, func(i, j int) bool { return level[names[i]] < level[names[j]] })
 	return names
+}
+
+// sqlPort checks that a service's sql port is one of its ports: drill connects from the host,
+// through the port Docker publishes, and publishes only the ports listed. A service whose
+// compose file could not be read (d.known false) may have had them there: not checked.
+func (d *decoder) sqlPort(f fields, s *Service) {
+	sn, p := f.get("sql")
+	if sn == nil || !d.known || s.SQL == nil || s.SQL.Port == 0 || slices.Contains(s.Ports, s.SQL.Port) {
+		return
+	}
+	n := d.derefQuiet(sn)
+	for i := 0; n != nil && i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == "port" {
+			n = d.derefQuiet(n.Content[i+1])
+			break
+		}
+	}
+	d.errorf(n, join(p, "port"), "sql port %d is not one of service %q's ports (%s): drill connects through a published port, so list it in ports", s.SQL.Port, s.Name, intList(s.Ports))
 }
 
 // buildFolder says what is wrong with the build context dir, written as the file wrote it (a
