@@ -55,22 +55,28 @@ func TestInvalidFiles(t *testing.T) {
 			if !errors.As(err, &es) || len(es) == 0 {
 				t.Errorf("error is not a non-empty Errors: %T", err)
 			}
-			got := err.Error() + "\n"
-			golden := strings.TrimSuffix(f, ".yaml") + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, rerr := os.ReadFile(golden)
-			if rerr != nil {
-				t.Fatalf("%v (run go test -update to create it)", rerr)
-			}
-			if got != string(want) {
-				t.Errorf("errors differ from %s\n--- got\n%s--- want\n%s", golden, got, want)
-			}
+			matchGolden(t, f, "errors", err.Error()+"\n")
 		})
+	}
+}
+
+// matchGolden compares got with the golden file beside the YAML file f (NAME.golden), or
+// rewrites it with -update; what names what is compared.
+func matchGolden(t *testing.T, f, what, got string) {
+	t.Helper()
+	golden := strings.TrimSuffix(f, ".yaml") + ".golden"
+	if *update {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differ from %s\n--- got\n%s--- want\n%s", what, golden, got, want)
 	}
 }
 
@@ -90,21 +96,7 @@ func TestWarningFiles(t *testing.T) {
 			if len(doc.Warnings) == 0 {
 				t.Fatal("loaded without a warning")
 			}
-			got := doc.Warnings.Error() + "\n"
-			golden := strings.TrimSuffix(f, ".yaml") + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, rerr := os.ReadFile(golden)
-			if rerr != nil {
-				t.Fatalf("%v (run go test -update to create it)", rerr)
-			}
-			if got != string(want) {
-				t.Errorf("warnings differ from %s\n--- got\n%s--- want\n%s", golden, got, want)
-			}
+			matchGolden(t, f, "warnings", doc.Warnings.Error()+"\n")
 		})
 	}
 }

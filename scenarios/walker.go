@@ -262,6 +262,17 @@ func (w *walker) boolean(n *yaml.Node, path string) bool {
 
 // strList decodes a list of strings; each is recorded as a template when tc is not nil.
 func (w *walker) strList(n *yaml.Node, path string, tc *tmplCtx) []string {
+	return w.list(n, path, tc, w.str)
+}
+
+// command decodes the argument list of a command: as strList, but ${VAR} is the shell's,
+// never the host's (commandArg).
+func (w *walker) command(n *yaml.Node, path string, tc *tmplCtx) []string {
+	return w.list(n, path, tc, w.commandArg)
+}
+
+// list decodes a list of strings with str; each is recorded as a template when tc is not nil.
+func (w *walker) list(n *yaml.Node, path string, tc *tmplCtx, str func(*yaml.Node, string) string) []string {
 	n = w.deref(n)
 	if n == nil {
 		return nil
@@ -273,41 +284,25 @@ func (w *walker) strList(n *yaml.Node, path string, tc *tmplCtx) []string {
 	out := make([]string, 0, len(n.Content))
 	for i, c := range n.Content {
 		p := index(path, i)
-		out = append(out, w.text(c, p, tc))
+		v := str(c, p)
+		w.record(c, p, v, tc)
+		out = append(out, v)
 	}
 	return out
 }
 
-// command decodes the argument list of a command: as strList, but ${VAR} is the shell's,
-// never the host's (unescapeCommand); each argument is recorded as a template when tc is not
-// nil.
-func (w *walker) command(n *yaml.Node, path string, tc *tmplCtx) []string {
-	n = w.deref(n)
-	if n == nil {
-		return nil
+// commandArg decodes one argument of a command: $${ is a literal ${, and a bare ${VAR} is an
+// error (unescapeCommand), never the host's value.
+func (w *walker) commandArg(n *yaml.Node, path string) string {
+	s, ok := w.scalar(n, path, "a string")
+	if !ok {
+		return ""
 	}
-	if n.Kind != yaml.SequenceNode {
-		w.errorf(n, path, "want a list of strings, got %s", describe(n))
-		return nil
+	v, err := unescapeCommand(s.Value)
+	if err != nil {
+		w.errorf(s, path, "%v", err)
 	}
-	out := make([]string, 0, len(n.Content))
-	for i, c := range n.Content {
-		p := index(path, i)
-		s, ok := w.scalar(c, p, "a string")
-		if !ok {
-			out = append(out, "")
-			continue
-		}
-		v, err := unescapeCommand(s.Value)
-		if err != nil {
-			w.errorf(s, p, "%v", err)
-		}
-		if tc != nil && strings.Contains(v, "{{") {
-			w.tmpls = append(w.tmpls, tmplRef{pos: w.pos(s), path: p, text: v, ctx: *tc})
-		}
-		out = append(out, v)
-	}
-	return out
+	return v
 }
 
 // strMap decodes a mapping of strings in key order.
@@ -326,10 +321,15 @@ func (w *walker) strMap(n *yaml.Node, path string, tc *tmplCtx) map[string]strin
 // text decodes a string and records it as a template when tc is not nil.
 func (w *walker) text(n *yaml.Node, path string, tc *tmplCtx) string {
 	s := w.str(n, path)
+	w.record(n, path, s, tc)
+	return s
+}
+
+// record keeps s, decoded from n, as a template to check when tc is not nil.
+func (w *walker) record(n *yaml.Node, path, s string, tc *tmplCtx) {
 	if tc != nil && strings.Contains(s, "{{") {
 		w.tmpls = append(w.tmpls, tmplRef{pos: w.pos(w.derefQuiet(n)), path: path, text: s, ctx: *tc})
 	}
-	return s
 }
 
 func (w *walker) duration(n *yaml.Node, path string) (d durationValue) {
