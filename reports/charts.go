@@ -21,7 +21,7 @@ type chart struct {
 
 const (
 	rowH     = 18.0
-	labelW   = 175.0
+	labelW   = 200.0
 	cdfAbove = 60 // more sites than this draw a CDF instead of one bar per site
 )
 
@@ -43,7 +43,8 @@ type item struct {
 	tip   string
 }
 
-// distribution draws one bar per item, sorted, or a CDF when there are many.
+// distribution draws one bar per item, sorted, or a CDF when there are many, on an axis
+// zoomed on the values; the target is an edge marker when it lies beyond them.
 func distribution(id, title, desc, axisTitle, targetName string, items []item, target *float64, nilWord string) *chart {
 	if len(items) == 0 {
 		return nil
@@ -64,8 +65,8 @@ func distribution(id, title, desc, axisTitle, targetName string, items []item, t
 			top = math.Max(top, *it.v)
 		}
 	}
-	if target != nil {
-		top = math.Max(top, *target)
+	if top == 0 && target != nil {
+		top = *target // nothing measured: the target's scale
 	}
 	if top == 0 {
 		top = 1
@@ -94,13 +95,24 @@ func distribution(id, title, desc, axisTitle, targetName string, items []item, t
 		s.rect(f.left, y+2, f.px(*it.v)-f.left, 11, fill, it.tip)
 		s.text(f.px(*it.v)+4, y+11, "start", colMuted, Dur(*it.v))
 	}
-	if target != nil {
-		x := f.px(*target)
-		s.line(x, f.top-4, x, f.top+f.height, colTarget, 2, "6 3")
-		s.text(x, f.top-8, anchorFor(x, 110), colTarget, targetName+" "+Dur(*target))
-	}
+	drawTarget(s, f, targetName, target)
 	c.SVG = s.html()
 	return c
+}
+
+// drawTarget draws a distribution's target as a dashed line, or as a marker at the right edge
+// when it lies beyond the axis, which is zoomed on the data (as the timeline does).
+func drawTarget(s *svg, f frame, name string, target *float64) {
+	if target == nil {
+		return
+	}
+	lbl := name + " " + Dur(*target)
+	x := f.px(math.Min(*target, f.x.Max))
+	if *target > f.x.Max {
+		lbl += ", beyond the slowest →"
+	}
+	s.line(x, f.top-4, x, f.top+f.height, colTarget, 2, "6 3")
+	s.text(x, f.top-8, anchorFor(x, 7*float64(len([]rune(lbl)))), colTarget, lbl)
 }
 
 // cdf draws the share of items at or under each value, as a step line.
@@ -129,11 +141,7 @@ func cdf(title, desc, axisTitle, targetName string, items []item, target *float6
 	if missing > 0 {
 		s.text(f.left+f.width-4, f.top+f.height-8, "end", colBad, fmt.Sprintf("%d of %d %s", missing, len(items), nilWord))
 	}
-	if target != nil {
-		x := f.px(*target)
-		s.line(x, f.top-4, x, f.top+f.height, colTarget, 2, "6 3")
-		s.text(x, f.top-8, anchorFor(x, 110), colTarget, targetName+" "+Dur(*target))
-	}
+	drawTarget(s, f, targetName, target)
 	return s.html()
 }
 
@@ -163,9 +171,9 @@ func siteRTOChart(r result.Result, id string) *chart {
 	}
 	d.Head, d.Rows = c.Head, c.Rows
 	if len(items) > cdfAbove {
-		d.Caption = "Share of affected sites recovered within each time after they were hit; the dashed line is the RTO target."
+		d.Caption = "Share of affected sites recovered within each time after they were hit, on a scale that ends past the slowest; the dashed line is the RTO target (at the right edge, with an arrow, when it lies beyond)."
 	} else {
-		d.Caption = "One bar per affected site, fastest first; red bars missed the RTO target (dashed)."
+		d.Caption = "One bar per affected site, fastest first; red bars missed the RTO target (dashed; at the right edge, with an arrow, when it lies beyond the slowest)."
 	}
 	return d
 }
@@ -224,7 +232,7 @@ func dataLossChart(r result.Result, id string) *chart {
 		return nil
 	}
 	d.Head, d.Rows = head, rows
-	d.Caption = "The largest window over the site's products between the last write acknowledged before the fault and the newest one that survived; the dashed line is the RPO target."
+	d.Caption = "The largest window over the site's products between the last write acknowledged before the fault and the newest one that survived; the dashed line is the RPO target (at the right edge, with an arrow, when it lies beyond the largest)."
 	return d
 }
 

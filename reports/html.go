@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
@@ -112,6 +113,9 @@ func bannerOf(o result.Outcome, reason, subject string) banner {
 
 func buildPage(rep Report, cfg config) page {
 	o, reason := rep.Outcome()
+	if len(rep.Drills) == 1 {
+		reason = groupCauses(reason, siteIDs(rep.Drills[0]))
+	}
 	p := page{Banner: bannerOf(o, reason, subject(rep)), Notes: rep.Notes}
 	p.Title = fmt.Sprintf("drill: %s — %s", p.Banner.Subject, p.Banner.Word)
 	for i, c := range rep.Campaigns {
@@ -151,7 +155,10 @@ func objView(o result.Objective, unmeasured bool) objRow {
 
 func buildDrill(d result.Result, id string, cfg config) drillView {
 	dv := drillView{ID: id, Name: drillName(d), Description: d.Run.Description, Result: d,
-		Banner: bannerOf(result.OutcomeOf(&d), d.Reason, drillName(d)), Errors: d.Errors}
+		Banner: bannerOf(result.OutcomeOf(&d), groupCauses(d.Reason, siteIDs(d)), drillName(d)), Errors: d.Errors}
+	if dv.Banner.Reason != d.Reason && !slices.Contains(d.Errors, d.Reason) {
+		dv.Errors = append([]string{d.Reason}, d.Errors...) // the verdict line grouped it: the detail stays here
+	}
 	dv.Tiles = tiles(d)
 	for _, o := range d.Objectives {
 		row := objView(o, unmeasured(d))
@@ -284,7 +291,7 @@ func sitesMeeting(d result.Result) (meet, of int) {
 
 func historyView(h history.Row, current string) historyRow {
 	return historyRow{
-		Started: h.Started.UTC().Format("2006-01-02 15:04"), Verdict: result.Judge(h.Verdict, nil, h.Expected, nil).Word,
+		Started: h.Started.UTC().Format("2006-01-02 15:04"), Verdict: h.Outcome().Word,
 		RTO: optDur(h.RTOSeconds, "not recovered"), RPO: optDur(h.RPOSeconds, "—"),
 		Sites: fmt.Sprintf("%d of %d", h.SitesRecovered, h.SitesAffected), Lost: num(float64(h.LostWrites)),
 		RunID: h.RunID, Current: h.RunID == current,

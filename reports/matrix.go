@@ -103,13 +103,9 @@ func recoveryMatrix(r result.Result, id string) *chart {
 			s.text(f.left+(float64(i)+0.5)*w, f.top-6, "middle", colMuted, truncate(site.id, int(w/7)))
 		}
 	}
-	s.rect(f.left+f.width-250, ly-10, 14, 12, heat(lo), "")
-	s.text(f.left+f.width-232, ly, "start", colMuted, "first ("+Dur(lo)+")")
-	s.rect(f.left+f.width-160, ly-10, 14, 12, heat(top), "")
-	s.text(f.left+f.width-142, ly, "start", colMuted, "last ("+Dur(top)+")")
-	s.text(f.left+f.width-172, ly, "start", colMuted, "late ("+Dur(top)+")")
-	s.rect(f.left+f.width-60, ly-10, 14, 12, colBad, "")
-	s.text(f.left+f.width-42, ly, "start", colBad, "never")
+	legend(s, f.left+f.width, ly, []legendKey{
+		{heat(lo), colMuted, "first (" + Dur(lo) + ")"}, {heat(top), colMuted, "last (" + Dur(top) + ")"}, {colBad, colBad, "never"},
+	})
 	c := &chart{ID: id, Title: "Recovery matrix: which product of which site came back when", SVG: s.html(),
 		Head: append([]string{"site (slowest first)"}, products...)}
 	for _, site := range sites[:min(matrixSlow, len(sites))] {
@@ -125,6 +121,25 @@ func recoveryMatrix(r result.Result, id string) *chart {
 	}
 	c.Caption = fmt.Sprintf("Each cell is the instant one product of one affected site came back, counted from the fault: from light (the first product back) to dark (the last), red never. Products are sorted slowest first, sites slowest first; the table lists the slowest %d sites.", min(matrixSlow, len(sites)))
 	return c
+}
+
+// legendKey is one swatch of a legend and its label.
+type legendKey struct{ swatch, ink, label string }
+
+// legend draws keys side by side on the baseline y, the last ending at right; each label's
+// width is estimated at 7px a character (12px sans-serif runs narrower), so none overlaps the
+// next.
+func legend(s *svg, right, y float64, keys []legendKey) {
+	const swatch, pad, gap, perChar = 14.0, 4.0, 14.0, 7.0
+	x := right
+	for _, k := range keys {
+		x -= swatch + pad + perChar*float64(len([]rune(k.label))) + gap
+	}
+	for _, k := range keys {
+		s.rect(x, y-10, swatch, 12, k.swatch, "")
+		s.text(x+swatch+pad, y, "start", k.ink, k.label)
+		x += swatch + pad + perChar*float64(len([]rune(k.label))) + gap
+	}
 }
 
 // recoveredWord is a recovery instant after the fault, or never.

@@ -25,7 +25,7 @@ func trendTable(rows []history.Row) table.Writer {
 			rto, rpo = "not measured", "not measured"
 		}
 		t.AppendRow(table.Row{
-			r.Started.UTC().Format("2006-01-02 15:04"), name, result.Judge(r.Verdict, nil, r.Expected, nil).Word,
+			r.Started.UTC().Format("2006-01-02 15:04"), name, r.Outcome().Word,
 			rto, rpo,
 			num(float64(r.SitesRecovered)) + " of " + num(float64(r.SitesAffected)),
 			num(float64(r.LostWrites)), num(float64(r.CollateralLostWrites)), r.RunID,

@@ -2,7 +2,10 @@ package reports
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	stdhtml "html"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -55,4 +58,53 @@ func TestRegressionInMarkdownAndHTML(t *testing.T) {
 			t.Errorf("with %d history rows: %s", len(rs), md.String())
 		}
 	}
+}
+
+// TestTrendShowsAnUncaughtNegativeControl: history rows keep the control's expect, so the
+// trend (terminal, Markdown, HTML) never shows a control that caught nothing as PASS.
+func TestTrendShowsAnUncaughtNegativeControl(t *testing.T) {
+	rows := storedRows(t, missedControl(t), fixture(t, "negative-control"))
+	var txt, md, page bytes.Buffer
+	if err := WriteTrend(&txt, rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteTrendMarkdown(&md, rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteHTML(&page, Single(missedControl(t)), WithHistory(rows)); err != nil {
+		t.Fatal(err)
+	}
+	h := page.String()
+	h = h[strings.Index(h, `<table class="history">`):]
+	for name, out := range map[string]string{"text": txt.String(), "markdown": md.String(), "html": h} {
+		if !strings.Contains(out, "NOT CAUGHT") || !strings.Contains(out, "EXPECTED FAIL") {
+			t.Errorf("%s trend: want the missed control NOT CAUGHT and the caught one EXPECTED FAIL:\n%s", name, out)
+		}
+		if strings.Contains(out, ">PASS<") || strings.Contains(out, "| PASS ") || strings.Contains(out, " PASS ") {
+			t.Errorf("%s trend shows a negative control as PASS:\n%s", name, out)
+		}
+	}
+}
+
+// storedRows records results in a fresh history file and reads its trend back.
+func storedRows(t *testing.T, rs ...result.Result) []history.Row {
+	t.Helper()
+	ctx := context.Background()
+	s, err := history.Open(ctx, filepath.Join(t.TempDir(), "history.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for i := range rs {
+		rs[i].Run.ID = fmt.Sprintf("run-%d", i)
+		rs[i].Run.Started = rs[i].Run.Started.Add(time.Duration(-i) * time.Hour)
+	}
+	if _, err := s.Import(ctx, rs); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := s.Trend(ctx, rs[0].Run.Scenario, rs[0].Run.Size, 0)
+	if err != nil || len(rows) != len(rs) {
+		t.Fatalf("trend: %d rows, %v", len(rows), err)
+	}
+	return rows
 }

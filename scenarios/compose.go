@@ -54,7 +54,7 @@ func (d *decoder) composeServices(n *yaml.Node, p string, st *Stack, src *source
 		return composed{}
 	}
 	c := &composeWalk{walker: &walker{file: cs.name, env: d.walker.env}, lookup: d.walker.env,
-		missing: map[string]bool{}, seen: map[*yaml.Node]bool{}}
+		missing: map[string]bool{}, seen: map[*yaml.Node]bool{}, builtin: src.builtin}
 	defer func() { d.errs = append(d.errs, c.errs...) }()
 	c.check(root)
 	if c.broken {

@@ -33,6 +33,7 @@ type composeWalk struct {
 	missing map[string]bool // variables reported unset
 	seen    map[*yaml.Node]bool
 	broken  bool // the file's shape is wrong: the loader would only repeat it
+	builtin bool // the file is in the catalogue: its build contexts are not on disk
 }
 
 // keys returns the entries of mapping n that are in known (merge keys followed), reporting and

@@ -91,18 +91,22 @@ func (m composeService) build(b *types.BuildConfig, base string) string {
 	if b.Dockerfile != "" && b.Dockerfile != "Dockerfile" {
 		m.errorf(m.at(false, "build", "dockerfile"), "build.dockerfile", "dockerfile %q is not supported (drill builds the context's Dockerfile)", b.Dockerfile)
 	}
-	ctx := b.Context
+	ctx, written := b.Context, b.Context
 	if strings.Contains(ctx, "://") || strings.HasPrefix(ctx, "git@") {
 		m.errorf(n, "build", "remote build context %q is not supported (drill builds a local directory, offline)", ctx)
 		return ""
 	}
-	if ctx == "" || filepath.IsAbs(ctx) || base == "" {
-		return ctx
+	switch {
+	case ctx == "" || filepath.IsAbs(ctx) || base == "":
+	case strings.HasPrefix(base, "/"):
+		ctx = filepath.Join(base, ctx)
+	default:
+		ctx = path.Join(base, ctx)
 	}
-	if strings.HasPrefix(base, "/") {
-		return filepath.Join(base, ctx)
+	if msg := buildFolder(ctx, written, m.c.builtin); msg != "" {
+		m.errorf(n, "build", "%s", msg)
 	}
-	return path.Join(base, ctx)
+	return ctx
 }
 
 // env maps the environment; a variable listed without a value is not set, and returned with

@@ -159,7 +159,11 @@ func TestAnchorsAndDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if sc.Description != "set: from-env, default: fallback" || sc.Recover[0].Sleep != 2*time.Second ||
-		sc.Inject[0].Exec.Command[2] != "echo ${HOME} from-env" {
+		sc.Inject[0].Exec.Command[2] != "echo ${HOME} ${DRILL_TEST_SET}" {
 		t.Errorf("env: %q %v %q", sc.Description, sc.Recover[0].Sleep, sc.Inject[0].Exec.Command)
+	}
+	// A host value reaches a command through env:, never pasted into the script.
+	if run := sc.Recover[1].Run; run.Env["SET"] != "from-env" || run.Command[2] != "echo ${SET}" {
+		t.Errorf("run: env %q, command %q", run.Env, run.Command)
 	}
 }

@@ -218,7 +218,7 @@ func (d *decoder) sqlService(n *yaml.Node, path string, svc *Service) {
 func (d *decoder) execCall(n *yaml.Node, path string, tc tmplCtx, o probeOpts) *ExecCall {
 	if o.short {
 		if s := d.derefQuiet(n); s != nil && s.Kind == yaml.SequenceNode {
-			return &ExecCall{Service: o.defService, Command: d.strList(n, path, &tc)}
+			return &ExecCall{Service: o.defService, Command: d.command(n, path, &tc)}
 		}
 	}
 	f, ok := d.mapping(n, path, "service", "command", "user")
@@ -229,7 +229,7 @@ func (d *decoder) execCall(n *yaml.Node, path string, tc tmplCtx, o probeOpts) *
 	c.Service, _ = d.serviceRef(f, o)
 	if d.require(f, "command") {
 		v, p := f.get("command")
-		c.Command = d.strList(v, p, &tc)
+		c.Command = d.command(v, p, &tc)
 		if len(c.Command) == 0 && d.derefQuiet(v).Kind == yaml.SequenceNode {
 			d.errorf(d.derefQuiet(v), p, "empty command")
 		}
@@ -251,7 +251,7 @@ func (d *decoder) runCall(n *yaml.Node, path string, tc tmplCtx) *RunCall {
 		c.Image = d.str(v, p)
 	}
 	if v, p := f.get("command"); v != nil {
-		c.Command = d.strList(v, p, &tc)
+		c.Command = d.command(v, p, &tc)
 	}
 	if v, p := f.get("env"); v != nil {
 		c.Env = d.strMap(v, p, &tc)

@@ -158,6 +158,7 @@ func load(src *source, o *options) (*Document, error) {
 			doc.Stack.File = src.name
 		}
 		w.errs = append(w.errs, checkTemplates(w.tmpls, nil, "")...)
+		w.warns = append(w.warns, sqlWarnings(w.tmpls)...)
 	case "Scenario":
 		doc.Scenario = loadScenario(w, root, src, o)
 	default:
@@ -166,6 +167,7 @@ func load(src *source, o *options) (*Document, error) {
 	if len(w.errs) > 0 {
 		return nil, w.errs.sort().capped(maxErrors)
 	}
+	doc.Warnings = w.warns.sort()
 	return doc, nil
 }
 
@@ -202,7 +204,9 @@ func loadScenario(w *walker, root *yaml.Node, src *source, o *options) *Scenario
 		sc.StackRef = w.derefQuiet(v).Value
 	}
 	w.errs = append(w.errs, checkTemplates(w.tmpls, sc.Sizes, "")...)
+	w.warns = append(w.warns, sqlWarnings(w.tmpls)...)
 	if st != nil {
+		w.warns = append(w.warns, sqlWarnings(st.templates)...)
 		// The stack's own templates name size parameters that this scenario must have.
 		w.errs = append(w.errs, checkTemplates(st.templates, sc.Sizes, src.name)...)
 		sc.Stack = st.withOverrides(sc.Overrides, sc.Protect)

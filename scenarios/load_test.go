@@ -55,21 +55,48 @@ func TestInvalidFiles(t *testing.T) {
 			if !errors.As(err, &es) || len(es) == 0 {
 				t.Errorf("error is not a non-empty Errors: %T", err)
 			}
-			got := err.Error() + "\n"
-			golden := strings.TrimSuffix(f, ".yaml") + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
+			matchGolden(t, f, "errors", err.Error()+"\n")
+		})
+	}
+}
+
+// matchGolden compares got with the golden file beside the YAML file f (NAME.golden), or
+// rewrites it with -update; what names what is compared.
+func matchGolden(t *testing.T, f, what, got string) {
+	t.Helper()
+	golden := strings.TrimSuffix(f, ".yaml") + ".golden"
+	if *update {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differ from %s\n--- got\n%s--- want\n%s", what, golden, got, want)
+	}
+}
+
+// TestWarningFiles loads every file of testdata/warn, which must be valid, and compares its
+// warnings, one a line with positions, with NAME.golden. go test -update rewrites the goldens.
+func TestWarningFiles(t *testing.T) {
+	files, _ := filepath.Glob("testdata/warn/*.yaml")
+	if len(files) == 0 {
+		t.Fatal("no files in testdata/warn")
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			doc, err := LoadDocument(f, WithEnv(testEnv))
+			if err != nil {
+				t.Fatalf("want valid, got:\n%v", err)
 			}
-			want, rerr := os.ReadFile(golden)
-			if rerr != nil {
-				t.Fatalf("%v (run go test -update to create it)", rerr)
+			if len(doc.Warnings) == 0 {
+				t.Fatal("loaded without a warning")
 			}
-			if got != string(want) {
-				t.Errorf("errors differ from %s\n--- got\n%s--- want\n%s", golden, got, want)
-			}
+			matchGolden(t, f, "warnings", doc.Warnings.Error()+"\n")
 		})
 	}
 }

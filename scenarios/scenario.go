@@ -144,7 +144,7 @@ func (d *decoder) overrides(n *yaml.Node, path string) map[string]*Override {
 			o.Env = d.env(v, p)
 		}
 		if v, p := f.get("command"); v != nil {
-			o.Command = d.strList(v, p, nil)
+			o.Command = d.command(v, p, nil)
 			if o.Command == nil {
 				o.Command = []string{}
 			}

@@ -1,7 +1,9 @@
 package scenarios
 
 import (
+	"fmt"
 	"maps"
+	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -132,6 +134,7 @@ func (d *decoder) servicesOf(n *yaml.Node, path string, st *Stack, src *source, 
 		for v := range s.Volumes {
 			d.volumes[v] = true
 		}
+		d.sqlPort(later[name], s)
 	}
 	// Readiness and depends-on need every service's name and ports.
 	for _, e := range es {
@@ -177,12 +180,16 @@ func (d *decoder) serviceDef(e entry, src *source, later map[string]fields, base
 	}
 	if v, p := f.get("build"); v != nil {
 		s.Build = d.str(v, p)
+		written := s.Build
 		if s.Build != "" && src.dir != "" && !filepath.IsAbs(s.Build) {
 			s.Build = filepath.Join(src.dir, s.Build)
 		}
+		if msg := buildFolder(s.Build, written, src.builtin); msg != "" {
+			d.errorf(d.derefQuiet(v), p, "%s", msg)
+		}
 	}
 	if v, p := f.get("command"); v != nil {
-		s.Command = d.strList(v, p, nil)
+		s.Command = d.command(v, p, nil)
 	}
 	if v, p := f.get("env"); v != nil {
 		s.Env = merged(s.Env, d.env(v, p))
@@ -367,4 +374,39 @@ func (d *decoder) order(st *Stack, es []entry) []string {
 	}
 	sort.SliceStable(names, func(i, j int) bool { return level[names[i]] < level[names[j]] })
 	return names
+}
+
+// sqlPort checks that a service's sql port is one of its ports: drill connects from the host,
+// through the port Docker publishes, and publishes only the ports listed. A service whose
+// compose file could not be read (d.known false) may have had them there: not checked.
+func (d *decoder) sqlPort(f fields, s *Service) {
+	sn, p := f.get("sql")
+	if sn == nil || !d.known || s.SQL == nil || s.SQL.Port == 0 || slices.Contains(s.Ports, s.SQL.Port) {
+		return
+	}
+	n := d.derefQuiet(sn)
+	for i := 0; n != nil && i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == "port" {
+			n = d.derefQuiet(n.Content[i+1])
+			break
+		}
+	}
+	d.errorf(n, join(p, "port"), "sql port %d is not one of service %q's ports (%s): drill connects through a published port, so list it in ports", s.SQL.Port, s.Name, intList(s.Ports))
+}
+
+// buildFolder says what is wrong with the build context dir, written as the file wrote it (a
+// folder that does not exist, or a file), or "" when it is a folder; a built-in's context is
+// not on disk and not checked.
+func buildFolder(dir, written string, builtin bool) string {
+	if dir == "" || builtin {
+		return ""
+	}
+	fi, err := os.Stat(dir)
+	switch {
+	case err != nil:
+		return fmt.Sprintf("build folder %s does not exist (a build context is a folder, relative to the file that names it)", written)
+	case !fi.IsDir():
+		return fmt.Sprintf("build folder %s is a file, not a folder (drill builds the folder's Dockerfile)", written)
+	}
+	return ""
 }

@@ -75,7 +75,7 @@ func checkTemplate(r tmplRef, sp sizeParams) []string {
 	c := &tmplChecker{ctx: r.ctx, sp: sp}
 	for _, name := range sortedKeys(trees) {
 		if t := trees[name]; t != nil && t.Root != nil {
-			c.walk(t.Root, true)
+			c.walk(t.Root, dotRoot)
 		}
 	}
 	return c.msgs
@@ -124,49 +124,75 @@ func (c *tmplChecker) errorf(format string, args ...any) {
 	}
 }
 
-// walk visits a node; top is false inside range and with, where dot is something else.
-func (c *tmplChecker) walk(n parse.Node, top bool) {
+// dot is what dot stands for where a node sits: the template data, one site ID inside
+// {{range .Sites}}, or something else (inside another range or a with).
+type dot int
+
+const (
+	dotRoot dot = iota
+	dotSite
+	dotOther
+)
+
+// walk visits a node.
+func (c *tmplChecker) walk(n parse.Node, d dot) {
 	switch n := n.(type) {
 	case *parse.ListNode:
 		if n == nil {
 			return
 		}
 		for _, x := range n.Nodes {
-			c.walk(x, top)
+			c.walk(x, d)
 		}
 	case *parse.ActionNode:
-		c.walk(n.Pipe, top)
+		c.walk(n.Pipe, d)
 	case *parse.PipeNode:
 		if n == nil {
 			return
 		}
 		for _, cmd := range n.Cmds {
-			c.walk(cmd, top)
+			c.walk(cmd, d)
 		}
 	case *parse.CommandNode:
 		c.driverArg(n)
 		for _, a := range n.Args {
-			c.walk(a, top)
+			c.walk(a, d)
 		}
 	case *parse.FieldNode:
-		if top {
+		switch d {
+		case dotRoot:
 			c.field(n.Ident)
+		case dotSite:
+			c.errorf("inside {{range .Sites}} dot is one site ID (a string) and has no field .%s: name the site as {{.}} or by the range's variable ({{sqlquote $s}} in sql)", strings.Join(n.Ident, "."))
 		}
 	case *parse.VariableNode:
 		if len(n.Ident) > 1 && n.Ident[0] == "$" {
 			c.field(n.Ident[1:])
 		}
 	case *parse.ChainNode:
-		c.walk(n.Node, top)
+		c.walk(n.Node, d)
 	case *parse.IfNode:
-		c.branch(&n.BranchNode, top, top)
+		c.branch(&n.BranchNode, d, d)
 	case *parse.RangeNode:
-		c.branch(&n.BranchNode, top, false)
+		inner := dotOther
+		if d == dotRoot && rangesOverSites(n.Pipe) {
+			inner = dotSite
+		}
+		c.branch(&n.BranchNode, d, inner)
 	case *parse.WithNode:
-		c.branch(&n.BranchNode, top, false)
+		c.branch(&n.BranchNode, d, dotOther)
 	case *parse.TemplateNode:
 		c.errorf("{{template}} is not supported")
 	}
+}
+
+// rangesOverSites is true for the pipe of {{range .Sites}} and {{range $i, $s := .Sites}}.
+func rangesOverSites(p *parse.PipeNode) bool {
+	if p == nil || len(p.Cmds) != 1 || len(p.Cmds[0].Args) != 1 {
+		return false
+	}
+	f, ok := p.Cmds[0].Args[0].(*parse.FieldNode)
+	return ok && len(f.Ident) == 1 && f.Ident[0] == "Sites"
 }
 
 // driverArg checks the driver named by a call of an SQL literal helper, when it is a literal.
@@ -184,10 +210,10 @@ func (c *tmplChecker) driverArg(n *parse.CommandNode) {
 	}
 }
 
-func (c *tmplChecker) branch(b *parse.BranchNode, top, inner bool) {
-	c.walk(b.Pipe, top)
+func (c *tmplChecker) branch(b *parse.BranchNode, d, inner dot) {
+	c.walk(b.Pipe, d)
 	c.walk(b.List, inner)
-	c.walk(b.ElseList, top)
+	c.walk(b.ElseList, d)
 }
 
 var templateFields = []string{".Site", ".Sites", ".Size.NAME", ".Args.NAME", ".T0", ".Hit", ".Seq", ".Run", ".Seed"}
@@ -197,7 +223,10 @@ func (c *tmplChecker) field(id []string) {
 	switch id[0] {
 	case "Sites", "Run", "Seed":
 	case "Site":
-		if !c.ctx.site {
+		switch {
+		case c.ctx.seq:
+			c.errorf(".Site does not exist in a canary write: it is one write for every site (use .Sites: {{range $i, $s := .Sites}}…{{sqlquote $s}}…{{end}})")
+		case !c.ctx.site:
 			c.errorf(".Site exists only in a step with foreach and in per-site probes (use .Sites)")
 		}
 	case "Seq":

@@ -328,4 +328,7 @@ type Document struct {
 	Kind     string // "Scenario" or "Stack"
 	Scenario *Scenario
 	Stack    *Stack
+	// Warnings are what the file may mean to do but likely does wrong (a value quoted by hand
+	// in SQL), positioned as errors are; they do not make it invalid.
+	Warnings Errors
 }

@@ -24,6 +24,7 @@ type walker struct {
 	visits int
 	bombed bool
 	tmpls  []tmplRef
+	warns  Errors
 }
 
 func (w *walker) pos(n *yaml.Node) Pos {
@@ -261,6 +262,17 @@ func (w *walker) boolean(n *yaml.Node, path string) bool {
 
 // strList decodes a list of strings; each is recorded as a template when tc is not nil.
 func (w *walker) strList(n *yaml.Node, path string, tc *tmplCtx) []string {
+	return w.list(n, path, tc, w.str)
+}
+
+// command decodes the argument list of a command: as strList, but ${VAR} is the shell's,
+// never the host's (commandArg).
+func (w *walker) command(n *yaml.Node, path string, tc *tmplCtx) []string {
+	return w.list(n, path, tc, w.commandArg)
+}
+
+// list decodes a list of strings with str; each is recorded as a template when tc is not nil.
+func (w *walker) list(n *yaml.Node, path string, tc *tmplCtx, str func(*yaml.Node, string) string) []string {
 	n = w.deref(n)
 	if n == nil {
 		return nil
@@ -272,9 +284,25 @@ func (w *walker) strList(n *yaml.Node, path string, tc *tmplCtx) []string {
 	out := make([]string, 0, len(n.Content))
 	for i, c := range n.Content {
 		p := index(path, i)
-		out = append(out, w.text(c, p, tc))
+		v := str(c, p)
+		w.record(c, p, v, tc)
+		out = append(out, v)
 	}
 	return out
+}
+
+// commandArg decodes one argument of a command: $${ is a literal ${, and a bare ${VAR} is an
+// error (unescapeCommand), never the host's value.
+func (w *walker) commandArg(n *yaml.Node, path string) string {
+	s, ok := w.scalar(n, path, "a string")
+	if !ok {
+		return ""
+	}
+	v, err := unescapeCommand(s.Value)
+	if err != nil {
+		w.errorf(s, path, "%v", err)
+	}
+	return v
 }
 
 // strMap decodes a mapping of strings in key order.
@@ -293,10 +321,15 @@ func (w *walker) strMap(n *yaml.Node, path string, tc *tmplCtx) map[string]strin
 // text decodes a string and records it as a template when tc is not nil.
 func (w *walker) text(n *yaml.Node, path string, tc *tmplCtx) string {
 	s := w.str(n, path)
+	w.record(n, path, s, tc)
+	return s
+}
+
+// record keeps s, decoded from n, as a template to check when tc is not nil.
+func (w *walker) record(n *yaml.Node, path, s string, tc *tmplCtx) {
 	if tc != nil && strings.Contains(s, "{{") {
 		w.tmpls = append(w.tmpls, tmplRef{pos: w.pos(w.derefQuiet(n)), path: path, text: s, ctx: *tc})
 	}
-	return s
 }
 
 func (w *walker) duration(n *yaml.Node, path string) (d durationValue) {

@@ -23,6 +23,9 @@ its stack, and reports every problem at once as file:line:col: field.path: messa
 A manual step without simulate is valid for a run on a terminal but refused by an unattended
 one (no terminal, or CI): validate warns about it, and with --unattended counts it invalid.
 
+A value quoted by hand in SQL ('{{.Site}}') is valid but breaks on a quote in the value:
+validate warns about it and names sqlquote, which quotes for the connection's driver.
+
 A per-site exec probe (health or fingerprint without its batch form) costs a docker exec per
 site per poll round: validate notes each one on stderr, with the count at the largest size.
 
@@ -47,6 +50,9 @@ one "ok" line per valid file goes to stdout.`,
 					bad++
 					fmt.Fprintln(st.Stderr, err)
 					continue
+				}
+				for _, w := range doc.Warnings {
+					fmt.Fprintf(st.Stderr, "warning: %v\n", w)
 				}
 				if doc.Scenario != nil {
 					if err := doc.Scenario.CheckUnattended(); err != nil && unattended {

@@ -94,3 +94,14 @@ func TestHelpHasExamples(t *testing.T) {
 		}
 	}
 }
+
+func TestValidateWarnsAboutSQLQuotedByHand(t *testing.T) {
+	code, out, errOut := runCLI(t, "validate", testdata+"warn/sql-quoted-by-hand.yaml")
+	if code != 0 || !strings.HasPrefix(out, "ok  ") {
+		t.Fatalf("a file with warnings is valid: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	want := "warning: " + testdata + "warn/sql-quoted-by-hand.yaml:19:27: products.orders.health.sql.query: '{{.Site}}' quotes a value by hand"
+	if !strings.Contains(errOut, want) || !strings.Contains(errOut, "write {{sqlquote .Site}}") || strings.Count(errOut, "warning: ") != 4 {
+		t.Errorf("stderr %q, want four warnings, the first %q naming sqlquote", errOut, want)
+	}
+}

@@ -16,13 +16,17 @@ import (
 
 // Row is one finished drill as the trend shows it.
 type Row struct {
-	RunID                string
-	Scenario             string
-	Size                 string
-	Shard                string
-	Started              time.Time
-	Verdict              result.Verdict
-	Expected             bool
+	RunID    string
+	Scenario string
+	Size     string
+	Shard    string
+	Started  time.Time
+	Verdict  result.Verdict
+	Expected bool
+	// Expect is what a negative control declares (nil: not one) and Breaches the objectives
+	// the run breached: with Verdict and Expected they are what the run means (Outcome).
+	Expect               *result.Expect
+	Breaches             []string
 	Reason               string
 	RTOSeconds           *float64 // nil: not measured, or a site did not recover
 	RPOSeconds           *float64
@@ -127,7 +131,8 @@ func (s *Store) Trend(ctx context.Context, scenario, size string, limit int) ([]
 		limit = 20
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT run_id, scenario, size, shard, started, verdict, expected, reason,
-		rto_seconds, rpo_seconds, sites_affected, sites_recovered, lost_writes, collateral_lost_writes, drill_version
+		rto_seconds, rpo_seconds, sites_affected, sites_recovered, lost_writes, collateral_lost_writes, drill_version,
+		coalesce(json_extract(result, '$.expect'), ''), coalesce(json_extract(result, '$.objectives'), '')
 		FROM runs WHERE (?1 = '' OR scenario = ?1) AND (?2 = '' OR size = ?2)
 		ORDER BY started DESC, run_id DESC LIMIT ?3`, scenario, size, limit)
 	if err != nil {
@@ -138,10 +143,15 @@ func (s *Store) Trend(ctx context.Context, scenario, size string, limit int) ([]
 	for rows.Next() {
 		var r Row
 		var started, verdict string
+		var expect, objectives string
 		var rto, rpo sql.NullFloat64
 		if err := rows.Scan(&r.RunID, &r.Scenario, &r.Size, &r.Shard, &started, &verdict, &r.Expected, &r.Reason,
-			&rto, &rpo, &r.SitesAffected, &r.SitesRecovered, &r.LostWrites, &r.CollateralLostWrites, &r.DrillVersion); err != nil {
+			&rto, &rpo, &r.SitesAffected, &r.SitesRecovered, &r.LostWrites, &r.CollateralLostWrites, &r.DrillVersion,
+			&expect, &objectives); err != nil {
 			return nil, fmt.Errorf("history trend: %w", err)
+		}
+		if err := r.judged(expect, objectives); err != nil {
+			return nil, fmt.Errorf("history trend %s: %w", r.RunID, err)
 		}
 		r.Verdict = result.Verdict(verdict)
 		r.Started, _ = time.Parse(time.RFC3339Nano, started)
@@ -154,4 +164,29 @@ func (s *Store) Trend(ctx context.Context, scenario, size string, limit int) ([]
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// judged fills the row's Expect and Breaches from the stored result's expect and objectives
+// (JSON, empty when absent).
+func (r *Row) judged(expect, objectives string) error {
+	if expect != "" {
+		r.Expect = &result.Expect{}
+		if err := json.Unmarshal([]byte(expect), r.Expect); err != nil {
+			return fmt.Errorf("expect: %w", err)
+		}
+	}
+	if objectives != "" {
+		var objs []result.Objective
+		if err := json.Unmarshal([]byte(objectives), &objs); err != nil {
+			return fmt.Errorf("objectives: %w", err)
+		}
+		r.Breaches = result.Breaches(objs)
+	}
+	return nil
+}
+
+// Outcome is what the run means, as result.OutcomeOf says of the result it was recorded from:
+// a negative control that did not catch what it declares is NOT CAUGHT, never PASS.
+func (r Row) Outcome() result.Outcome {
+	return result.Judge(r.Verdict, r.Expect, r.Expected, r.Breaches)
 }

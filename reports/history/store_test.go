@@ -112,3 +112,45 @@ func TestResolve(t *testing.T) {
 		}
 	}
 }
+
+// TestTrendKeepsWhatANegativeControlDeclares: a negative control that caught nothing has
+// verdict pass and expected false; without its expect a trend row would read PASS.
+func TestTrendKeepsWhatANegativeControlDeclares(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "h.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var caught result.Result
+	for _, r := range fixtures(t) {
+		if r.Expect != nil {
+			caught = r
+		}
+	}
+	if caught.Expect == nil || !caught.Expected {
+		t.Fatal("no caught negative control among the fixtures")
+	}
+	missed := caught
+	missed.Run.ID, missed.Run.Started = "missed", caught.Run.Started.Add(time.Hour)
+	missed.Verdict, missed.Expected = result.Pass, false
+	missed.Objectives = nil
+	plain := missed
+	plain.Run.ID, plain.Run.Started, plain.Expect = "plain", caught.Run.Started.Add(2*time.Hour), nil
+	if _, err := s.Import(ctx, []result.Result{caught, missed, plain}); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := s.Trend(ctx, caught.Run.Scenario, caught.Run.Size, 0)
+	if err != nil || len(rows) != 3 {
+		t.Fatalf("trend: %d rows, %v", len(rows), err)
+	}
+	want := map[string]string{"plain": "PASS", "missed": "NOT CAUGHT", caught.Run.ID: "EXPECTED FAIL"}
+	for _, r := range rows {
+		if got := r.Outcome().Word; got != want[r.RunID] {
+			t.Errorf("%s reads %q, want %q (expect %+v, breaches %q)", r.RunID, got, want[r.RunID], r.Expect, r.Breaches)
+		}
+	}
+	if rows[1].Expect == nil || len(rows[1].Expect.Breaches) == 0 {
+		t.Errorf("the missed control's row lost its expect: %+v", rows[1])
+	}
+}
