@@ -12,7 +12,6 @@ import (
 
 	"github.com/drill-dev/drill/harness/clock"
 	"github.com/drill-dev/drill/harness/verify"
-
 	"github.com/drill-dev/drill/result"
 	"github.com/drill-dev/drill/scenarios"
 )

@@ -15,13 +15,11 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/drill-dev/drill/harness/verify"
-
 	"github.com/drill-dev/drill/harness/clock"
 	"github.com/drill-dev/drill/harness/recovery"
 	"github.com/drill-dev/drill/harness/runtime"
 	"github.com/drill-dev/drill/harness/transport"
-
+	"github.com/drill-dev/drill/harness/verify"
 	"github.com/drill-dev/drill/result"
 	"github.com/drill-dev/drill/scenarios"
 )

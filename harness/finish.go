@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/drill-dev/drill/harness/recovery"
-
 	"github.com/drill-dev/drill/result"
 	"github.com/drill-dev/drill/scenarios"
 )

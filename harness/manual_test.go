@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/drill-dev/drill/harness/clock"
-
 	"github.com/drill-dev/drill/result"
 	"github.com/drill-dev/drill/scenarios"
 )

@@ -8,10 +8,8 @@ import (
 	"time"
 
 	"github.com/drill-dev/drill/harness/canary"
-	"github.com/drill-dev/drill/harness/verify"
-
 	"github.com/drill-dev/drill/harness/recovery"
-
+	"github.com/drill-dev/drill/harness/verify"
 	"github.com/drill-dev/drill/result"
 )
 

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/drill-dev/drill/harness/runtime"
-
 	"github.com/drill-dev/drill/result"
 )
 

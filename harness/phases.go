@@ -9,7 +9,6 @@ import (
 
 	"github.com/drill-dev/drill/harness/canary"
 	"github.com/drill-dev/drill/harness/runtime"
-
 	"github.com/drill-dev/drill/result"
 	"github.com/drill-dev/drill/scenarios"
 )

@@ -13,7 +13,6 @@ import (
 	"github.com/drill-dev/drill/harness/recovery"
 	"github.com/drill-dev/drill/harness/runtime"
 	"github.com/drill-dev/drill/harness/verify"
-
 	"github.com/drill-dev/drill/result"
 	"github.com/drill-dev/drill/scenarios"
 )

@@ -6,11 +6,10 @@ import (
 	"sort"
 	"sync"
 
-	"github.com/drill-dev/drill/harness/runtime"
-	"github.com/drill-dev/drill/result"
-
 	"golang.org/x/sync/errgroup"
 
+	"github.com/drill-dev/drill/harness/runtime"
+	"github.com/drill-dev/drill/result"
 	"github.com/drill-dev/drill/scenarios"
 )
 

@@ -8,11 +8,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/drill-dev/drill/harness/clock"
-	"github.com/drill-dev/drill/harness/runtime"
-
 	"golang.org/x/sync/errgroup"
 
+	"github.com/drill-dev/drill/harness/clock"
+	"github.com/drill-dev/drill/harness/runtime"
 	"github.com/drill-dev/drill/result"
 	"github.com/drill-dev/drill/scenarios"
 )

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/drill-dev/drill/harness/clock"
-
 	"github.com/drill-dev/drill/result"
 )
 

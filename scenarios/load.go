@@ -11,8 +11,9 @@ import (
 	"slices"
 	"strings"
 
-	drill "github.com/drill-dev/drill"
 	"gopkg.in/yaml.v3"
+
+	drill "github.com/drill-dev/drill"
 )
 
 // Option configures loading.

@@ -1,10 +1,9 @@
 package scenarios
 
 import (
-	"time"
-
 	"sort"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )

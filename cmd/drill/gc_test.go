@@ -10,9 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/drill-dev/drill/harness/runtime"
-
 	"github.com/drill-dev/drill/harness/docker"
+	"github.com/drill-dev/drill/harness/runtime"
 )
 
 func TestGCUsage(t *testing.T) {

@@ -2,10 +2,10 @@ package docker_test
 
 import (
 	"context"
-	"github.com/drill-dev/drill/harness/runtime"
 	"testing"
 
 	"github.com/drill-dev/drill/harness/docker"
+	"github.com/drill-dev/drill/harness/runtime"
 )
 
 // benchRuntime returns a runtime for benchmarks, which need the sleeper image the specs build.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/drill-dev/drill/harness/runtime"
 	"io"
 	"math"
 	"net"
@@ -15,6 +14,8 @@ import (
 	"github.com/moby/moby/api/types/mount"
 	"github.com/moby/moby/client"
 	"github.com/testcontainers/testcontainers-go"
+
+	"github.com/drill-dev/drill/harness/runtime"
 )
 
 // Container is a container started by Runtime.Start. Its lifecycle operations go straight to

@@ -3,7 +3,6 @@ package docker_test
 import (
 	"context"
 	"errors"
-	"github.com/drill-dev/drill/harness/runtime"
 	"strings"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/drill-dev/drill/harness"
+	"github.com/drill-dev/drill/harness/runtime"
 	"github.com/drill-dev/drill/result"
 	"github.com/drill-dev/drill/scenarios"
 )

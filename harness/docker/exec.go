@@ -4,12 +4,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"github.com/drill-dev/drill/harness/runtime"
 	"io"
 	"time"
 
 	"github.com/moby/moby/api/pkg/stdcopy"
 	"github.com/moby/moby/client"
+
+	"github.com/drill-dev/drill/harness/runtime"
 )
 
 // Exec implements runtime.Container: it runs cmd as user (the image's user when empty), with

@@ -5,12 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/drill-dev/drill/harness/runtime"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/moby/moby/client"
+
+	"github.com/drill-dev/drill/harness/runtime"
 )
 
 // GCOptions selects what GC removes. The zero value removes what runs on this host left behind

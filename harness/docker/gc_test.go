@@ -1,7 +1,6 @@
 package docker_test
 
 import (
-	"github.com/drill-dev/drill/harness/runtime"
 	"os"
 	"os/exec"
 	"slices"
@@ -12,6 +11,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/drill-dev/drill/harness/docker"
+	"github.com/drill-dev/drill/harness/runtime"
 )
 
 // deadPID returns the pid of a process that has exited.

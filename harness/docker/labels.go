@@ -3,11 +3,12 @@ package docker
 import (
 	"errors"
 	"fmt"
-	"github.com/drill-dev/drill/harness/runtime"
 	"maps"
 	"os"
 	"strconv"
 	"time"
+
+	"github.com/drill-dev/drill/harness/runtime"
 )
 
 // The labels that name the run a container, network or volume belongs to: the harness sets

@@ -1,11 +1,12 @@
 package docker
 
 import (
-	"github.com/drill-dev/drill/harness/runtime"
 	"os"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/drill-dev/drill/harness/runtime"
 )
 
 func TestRunLabelsRoundTrip(t *testing.T) {

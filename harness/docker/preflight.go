@@ -4,9 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/drill-dev/drill/harness/runtime"
 	"os"
 	"strings"
+
+	"github.com/drill-dev/drill/harness/runtime"
 )
 
 // Status is the outcome of one pre-flight check.

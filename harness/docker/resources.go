@@ -3,11 +3,12 @@ package docker
 import (
 	"context"
 	"fmt"
-	"github.com/drill-dev/drill/harness/runtime"
 	"maps"
 	"strings"
 
 	"github.com/moby/moby/client"
+
+	"github.com/drill-dev/drill/harness/runtime"
 )
 
 // CreateNetwork implements runtime.Runtime: a bridge network carrying labels.

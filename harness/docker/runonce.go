@@ -5,11 +5,12 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"github.com/drill-dev/drill/harness/runtime"
 	"io"
 
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/client"
+
+	"github.com/drill-dev/drill/harness/runtime"
 )
 
 // RunOnce implements runtime.Runtime: it starts a container from spec, waits for it to exit,

@@ -3,7 +3,6 @@ package docker
 import (
 	"context"
 	"fmt"
-	"github.com/drill-dev/drill/harness/runtime"
 	"log/slog"
 	"os"
 	"strings"
@@ -13,6 +12,8 @@ import (
 	"github.com/moby/moby/client"
 	"github.com/testcontainers/testcontainers-go"
 	tclog "github.com/testcontainers/testcontainers-go/log"
+
+	"github.com/drill-dev/drill/harness/runtime"
 )
 
 // Runtime is runtime.Runtime on a Docker engine through testcontainers-go. It never pulls an

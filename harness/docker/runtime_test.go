@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"github.com/drill-dev/drill/harness/runtime"
 	"io"
 	"log/slog"
 	"net/http"
@@ -17,6 +16,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/drill-dev/drill/harness/docker"
+	"github.com/drill-dev/drill/harness/runtime"
 )
 
 func randomHex() string {

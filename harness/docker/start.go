@@ -3,7 +3,6 @@ package docker
 import (
 	"context"
 	"fmt"
-	"github.com/drill-dev/drill/harness/runtime"
 	"maps"
 	"net/netip"
 	"strconv"
@@ -15,6 +14,8 @@ import (
 	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/client"
 	"github.com/testcontainers/testcontainers-go"
+
+	"github.com/drill-dev/drill/harness/runtime"
 )
 
 // cleanupTimeout bounds the removal of a container that failed to start or that a cancelled

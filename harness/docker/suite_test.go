@@ -3,7 +3,6 @@ package docker_test
 import (
 	"context"
 	"errors"
-	"github.com/drill-dev/drill/harness/runtime"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/drill-dev/drill/harness/docker"
+	"github.com/drill-dev/drill/harness/runtime"
 )
 
 func init() {

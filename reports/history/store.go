@@ -9,9 +9,9 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/drill-dev/drill/result"
-
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/drill-dev/drill/result"
 )
 
 // Row is one finished drill as the trend shows it.
