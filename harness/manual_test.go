@@ -14,7 +14,11 @@ import (
 )
 
 // fastClock is a fake clock that runs about 1000× faster than real time until the test ends.
-func fastClock(t *testing.T) *clock.FakeClock {
+func fastClock(t *testing.T) *clock.FakeClock { return clockAt(t, time.Second) }
+
+// clockAt is a fake clock that moves by step every millisecond of real time until the test
+// ends: a millisecond the machine spends elsewhere is step of drill time.
+func clockAt(t *testing.T, step time.Duration) *clock.FakeClock {
 	fc := clock.NewFakeClock(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
 	stop := make(chan struct{})
 	t.Cleanup(func() { close(stop) })
@@ -26,7 +30,7 @@ func fastClock(t *testing.T) *clock.FakeClock {
 			case <-stop:
 				return
 			case <-tick.C:
-				fc.Advance(time.Second)
+				fc.Advance(step)
 			}
 		}
 	}()
