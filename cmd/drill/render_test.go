@@ -72,18 +72,18 @@ func TestRenderRefusesWithAUsefulMessage(t *testing.T) {
 		args []string
 		want string
 	}{
-		"unknown what":        {[]string{"render", "pg-tenant-purge", "nope"}, "want health, health-batch, fingerprint, fingerprint-batch, canary-write, canary-read, tenants-list, db-up, protect.N"},
-		"product to name":     {[]string{"render", "atlassian-2022", "health"}, "name the product with --product (the stack has identity, pager, status, tracker, wiki)"},
-		"form not declared":   {[]string{"render", "pg-tenant-purge", "health-batch"}, "product shop declares no health-batch (it declares health, fingerprint, canary-write, canary-read)"},
-		"step out of range":   {[]string{"render", "pg-tenant-purge", "recover.9"}, "recover.9: recover has 3 steps, numbered from 1"},
-		"into a non-action":   {[]string{"render", "pg-whole-db-restore", "recover.2.1"}, "recover.2 is a service step, with no steps inside"},
-		"sites and site-ids":  {[]string{"render", "pg-tenant-purge", "health", "--sites", "1", "--site-ids", "a"}, "--sites and --site-ids do not combine"},
-		"position 0":          {[]string{"render", "pg-tenant-purge", "health", "--sites", "0"}, "positions start at 1"},
-		"bad t0":              {[]string{"render", "pg-tenant-purge", "health", "--t0", "noon"}, "--t0 \"noon\": want RFC 3339"},
-		"size of a stack":     {[]string{"render", testdata + "stacks/suite.yaml", "health", "--product", "tracker", "--size", "small"}, "a stack has none"},
-		"missing scenario":    {[]string{"render", "no-such-scenario", "health"}, "no-such-scenario"},
-		"one argument only":   {[]string{"render", "pg-tenant-purge"}, "accepts 2 arg(s)"},
-		"unknown size":        {[]string{"render", "pg-tenant-purge", "health", "--size", "huge"}, "--size"},
+		"unknown what":       {[]string{"render", "pg-tenant-purge", "nope"}, "want health, health-batch, fingerprint, fingerprint-batch, canary-write, canary-read, tenants-list, db-up, protect.N"},
+		"product to name":    {[]string{"render", "atlassian-2022", "health"}, "name the product with --product (the stack has identity, pager, status, tracker, wiki)"},
+		"form not declared":  {[]string{"render", "pg-tenant-purge", "health-batch"}, "product shop declares no health-batch (it declares health, fingerprint, canary-write, canary-read)"},
+		"step out of range":  {[]string{"render", "pg-tenant-purge", "recover.9"}, "recover.9: recover has 3 steps, numbered from 1"},
+		"into a non-action":  {[]string{"render", "pg-whole-db-restore", "recover.2.1"}, "recover.2 is a service step, with no steps inside"},
+		"sites and site-ids": {[]string{"render", "pg-tenant-purge", "health", "--sites", "1", "--site-ids", "a"}, "--sites and --site-ids do not combine"},
+		"position 0":         {[]string{"render", "pg-tenant-purge", "health", "--sites", "0"}, "positions start at 1"},
+		"bad t0":             {[]string{"render", "pg-tenant-purge", "health", "--t0", "noon"}, "--t0 \"noon\": want RFC 3339"},
+		"size of a stack":    {[]string{"render", testdata + "stacks/suite.yaml", "health", "--product", "tracker", "--size", "small"}, "a stack has none"},
+		"missing scenario":   {[]string{"render", "no-such-scenario", "health"}, "no-such-scenario"},
+		"one argument only":  {[]string{"render", "pg-tenant-purge"}, "accepts 2 arg(s)"},
+		"unknown size":       {[]string{"render", "pg-tenant-purge", "health", "--size", "huge"}, "--size"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			code, _, errOut := runCLI(t, c.args...)
