@@ -32,10 +32,17 @@ func golden(t *testing.T, name, got string) {
 // TestDryRunGolden: the plan of a built-in negative control (sql, exec, run, wait and service
 // steps) and of a file scenario that declares every feature, at a size with target overrides.
 func TestDryRunGolden(t *testing.T) {
-	for name, args := range map[string][]string{
+	goldenCLI(t, map[string][]string{
 		"dry-run-pg-whole-db-restore.txt": {"run", "--dry-run", "pg-whole-db-restore"},
 		"dry-run-full-large.txt":          {"run", "--dry-run", "--size", "large", testdata + "valid/full.yaml"},
-	} {
+	})
+}
+
+// goldenCLI runs each command line, which must exit 0, and compares its output with the
+// golden file of its name.
+func goldenCLI(t *testing.T, cases map[string][]string) {
+	t.Helper()
+	for name, args := range cases {
 		t.Run(name, func(t *testing.T) {
 			code, out, errOut := runCLI(t, args...)
 			if code != exitPass {

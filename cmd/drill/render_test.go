@@ -7,7 +7,7 @@ import (
 
 // TestRenderGolden: the request of each transport and form, rendered without Docker.
 func TestRenderGolden(t *testing.T) {
-	for name, args := range map[string][]string{
+	goldenCLI(t, map[string][]string{
 		// sql per site, PostgreSQL: one request per site, each ID quoted for its driver.
 		"render-pg-health.txt": {"render", "pg-tenant-purge", "health", "--sites", "1,4"},
 		// sql batch canary write, MariaDB, in one transaction.
@@ -22,15 +22,7 @@ func TestRenderGolden(t *testing.T) {
 		"render-t0-given.txt":     {"render", "pg-tenant-purge", "recover.1.1", "--t0", "2026-05-01T12:00:00.5Z"},
 		// an action of a stack file, with its arguments from --arg.
 		"render-stack-action.txt": {"render", testdata + "stacks/suite.yaml", "delete.1", "--arg", "ids=s-1"},
-	} {
-		t.Run(name, func(t *testing.T) {
-			code, out, errOut := runCLI(t, args...)
-			if code != exitPass {
-				t.Fatalf("exit %d: %s", code, errOut)
-			}
-			golden(t, name, out)
-		})
-	}
+	})
 }
 
 func TestRenderShowsWhatEachFormSends(t *testing.T) {
