@@ -4,8 +4,9 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/drill-dev/drill/harness/runtime"
 	"github.com/moby/moby/client"
+
+	"github.com/drill-dev/drill/harness/runtime"
 )
 
 // RunContainers finds the containers of one run (those labelled drill.run-id=runID, a stack
