@@ -79,7 +79,7 @@ func (s *services) spec(ctx context.Context, svc *scenarios.Service) (runtime.Co
 		return runtime.ContainerSpec{}, err
 	}
 	return runtime.ContainerSpec{
-		Name:     s.d.prefix + "-" + svc.Name,
+		Name:     ContainerName(s.d.runID, svc.Name),
 		Image:    svc.Image,
 		Command:  svc.Command,
 		Env:      env,
@@ -208,3 +208,7 @@ func (s *services) up(ctx context.Context, stack *scenarios.Stack) error {
 	}
 	return g.Wait()
 }
+
+// ContainerName is the name of a service's container in a run: drill-RUN-SERVICE. drill render
+// --run finds the services of a kept run by it.
+func ContainerName(runID, service string) string { return "drill-" + runID + "-" + service }

@@ -232,22 +232,32 @@ func (d *drill) action(ctx context.Context, st *scenarios.Step, env stepEnv) err
 	if !ok {
 		return fmt.Errorf("unknown action %s", st.Action)
 	}
-	args := map[string]any{}
-	for k, v := range a.Params {
-		args[k] = v
-	}
-	for k, v := range st.With {
-		r, err := renderArg(v, env.data)
-		if err != nil {
-			return fmt.Errorf("with.%s: %w", k, err)
-		}
-		args[k] = r
+	args, err := ActionArgs(a, st, env.data)
+	if err != nil {
+		return err
 	}
 	inner := env
 	inner.data.Args = args
 	inner.fault = false
 	inner.prefix = stepName(st, env.prefix)
 	return d.runSteps(ctx, a.Steps, inner)
+}
+
+// ActionArgs returns the arguments an action step passes to its action (what its steps see as
+// .Args): the action's defaults, overridden by the step's with, rendered in the caller's data.
+func ActionArgs(a *scenarios.Action, st *scenarios.Step, data scenarios.TemplateData) (map[string]any, error) {
+	args := map[string]any{}
+	for k, v := range a.Params {
+		args[k] = v
+	}
+	for k, v := range st.With {
+		r, err := renderArg(v, data)
+		if err != nil {
+			return nil, fmt.Errorf("with.%s: %w", k, err)
+		}
+		args[k] = r
+	}
+	return args, nil
 }
 
 // renderArg renders an action argument: strings as templates (a lone list stays a list),

@@ -32,6 +32,8 @@ type TemplateData struct {
 	// driver is the driver of the sql connection the template is rendered for: the default
 	// of the SQL literal helpers (empty: postgres).
 	driver string
+	// placeholders: T0 and Hit are placeholder instants, rendered by name (Placeholders).
+	placeholders bool
 }
 
 // ForSQL returns d for a template rendered for an sql connection of the given driver: the
@@ -122,19 +124,35 @@ var funcsByDriver = map[string]template.FuncMap{
 	DriverMySQL:    withFuncs(baseFuncs, sqlFuncs(DriverMySQL)),
 }
 
-func funcsFor(driver string) template.FuncMap {
-	if f, ok := funcsByDriver[driver]; ok {
+// placeholderFuncsByDriver holds the function map of each driver for TemplateData.Placeholders.
+var placeholderFuncsByDriver = func() map[string]template.FuncMap {
+	m := map[string]template.FuncMap{}
+	for k, v := range funcsByDriver {
+		m[k] = placeholderFuncs(v)
+	}
+	return m
+}()
+
+func funcsFor(d TemplateData) template.FuncMap {
+	byDriver := funcsByDriver
+	if d.placeholders {
+		byDriver = placeholderFuncsByDriver
+	}
+	if f, ok := byDriver[d.driver]; ok {
 		return f
 	}
-	return Funcs
+	return byDriver[""]
 }
 
-func parsed(text, driver string) (*template.Template, error) {
-	key := driver + "\x00" + text
+func parsed(text string, d TemplateData) (*template.Template, error) {
+	key := d.driver + "\x00" + text
+	if d.placeholders {
+		key = "placeholders\x00" + key
+	}
 	if t, ok := cache.Load(key); ok {
 		return t.(*template.Template), nil
 	}
-	t, err := template.New("t").Funcs(funcsFor(driver)).Option("missingkey=error").Parse(text)
+	t, err := template.New("t").Funcs(funcsFor(d)).Option("missingkey=error").Parse(text)
 	if err != nil {
 		return nil, err
 	}
@@ -147,13 +165,16 @@ func Render(text string, d TemplateData) (string, error) {
 	if !strings.Contains(text, "{{") {
 		return text, nil
 	}
-	t, err := parsed(text, d.driver)
+	t, err := parsed(text, d)
 	if err != nil {
 		return "", fmt.Errorf("template %q: %w", text, err)
 	}
 	var b strings.Builder
 	if err := t.Execute(&b, d); err != nil {
 		return "", fmt.Errorf("template %q: %w", text, err)
+	}
+	if d.placeholders {
+		return withPlaceholderNames(b.String()), nil
 	}
 	return b.String(), nil
 }
@@ -165,7 +186,7 @@ func RenderArg(text string, d TemplateData) (any, error) {
 	if !strings.Contains(text, "{{") {
 		return text, nil
 	}
-	t, err := parsed(text, d.driver)
+	t, err := parsed(text, d)
 	if err != nil {
 		return nil, fmt.Errorf("template %q: %w", text, err)
 	}
@@ -174,7 +195,7 @@ func RenderArg(text string, d TemplateData) (any, error) {
 		if a, ok := root.Nodes[0].(*parse.ActionNode); ok && len(a.Pipe.Decl) == 0 {
 			var got any
 			capture := template.FuncMap{"capture_": func(v any) string { got = v; return "" }}
-			c, err := template.New("c").Funcs(funcsFor(d.driver)).Funcs(capture).Option("missingkey=error").
+			c, err := template.New("c").Funcs(funcsFor(d)).Funcs(capture).Option("missingkey=error").
 				Parse("{{capture_ (" + a.Pipe.String() + ")}}")
 			if err == nil {
 				if err := c.Execute(new(strings.Builder), d); err != nil {

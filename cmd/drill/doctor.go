@@ -1,16 +1,20 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/drill-dev/drill/harness/docker"
 	"github.com/drill-dev/drill/harness/launch"
+	"github.com/drill-dev/drill/scenarios"
 )
 
 func init() { register(newDoctorCmd) }
@@ -21,7 +25,7 @@ var referenceImages = []string{"drill/postgres:15", "drill/cloudsuite:dev"}
 func newDoctorCmd(st *state) *cobra.Command {
 	var images []string
 	cmd := &cobra.Command{
-		Use:   "doctor",
+		Use:   "doctor [SCENARIO|STACK...]",
 		Short: "Check that a drill can run here: Docker, images, free disk, testcontainers settings",
 		Long: `Doctor runs the checks a drill runs before it creates anything: the Docker engine answers
 (and its version), each image is present locally (drill never pulls), there is enough free disk
@@ -29,12 +33,33 @@ for Docker, and the two testcontainers settings drill depends on are in force
 (TESTCONTAINERS_RYUK_DISABLED=true; TESTCONTAINERS_HOST_OVERRIDE=localhost for a local engine —
 drill sets both itself unless you did).
 
+Given scenarios or stacks (built-in names or files), it checks their images instead of the
+reference stack's: each service's image present, or, for a service with build:, buildable from
+that folder (a Dockerfile there: a drill builds it first), and each run: step's image present.
+
 It exits 0 when a drill can start, 3 when something blocks it (each FAIL line says what to do).`,
 		Example: `  drill doctor
+  drill doctor maria-tenant-purge
+  drill doctor ./my-scenario.yaml
   drill doctor --image drill/postgres:15 --image my/app:dev`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		ValidArgsFunction: completeBuiltins,
+		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			var needs []imageNeed
+			if len(args) > 0 {
+				var err error
+				if needs, err = docImages(st, args); err != nil {
+					return withCode(exitUsage, err)
+				}
+				if !cmd.Flags().Changed("image") {
+					images = nil
+				}
+				for _, n := range needs {
+					if n.build == "" {
+						images = append(images, n.ref)
+					}
+				}
+			}
 			var rep docker.Report
 			eng, err := connect(ctx, st, "doctor")
 			var settings *launch.SettingsError
@@ -47,6 +72,7 @@ It exits 0 when a drill can start, 3 when something blocks it (each FAIL line sa
 			default:
 				defer eng.Close()
 				rep = docker.Preflight(ctx, eng.Docker, images)
+				rep.Checks = withBuildChecks(ctx, eng.Docker, rep.Checks, needs)
 			}
 			writeReport(st.Stdout, rep)
 			if n := len(rep.Failures()); n > 0 {
@@ -63,6 +89,65 @@ It exits 0 when a drill can start, 3 when something blocks it (each FAIL line sa
 	}
 	cmd.Flags().StringSliceVar(&images, "image", referenceImages, "an image a drill needs (repeat, or separate with commas)")
 	return cmd
+}
+
+// imageNeed is an image a drill needs: present, or built from Build when absent.
+type imageNeed struct {
+	ref, build string
+}
+
+// docImages loads scenarios or stacks and lists the images they need, each once, in the order
+// of the services (dependencies first) and then of the run: steps.
+func docImages(st *state, args []string) ([]imageNeed, error) {
+	var needs []imageNeed
+	seen := map[string]bool{}
+	add := func(n imageNeed) {
+		if !seen[n.ref] {
+			seen[n.ref] = true
+			needs = append(needs, n)
+		}
+	}
+	for _, a := range args {
+		doc, err := scenarios.LoadDocument(a, scenarios.WithEnv(lookupEnv(st)))
+		if err != nil {
+			return nil, err
+		}
+		stack, steps := doc.Stack, []*scenarios.Step(nil)
+		if sc := doc.Scenario; sc != nil {
+			stack = sc.Stack
+			steps = slices.Concat(sc.Protect, sc.Inject, sc.Recover)
+		}
+		for _, name := range stack.Order {
+			svc := stack.Services[name]
+			add(imageNeed{ref: svc.Image, build: svc.Build})
+		}
+		steps = slices.Concat(steps, stack.Protect)
+		for _, name := range slices.Sorted(maps.Keys(stack.Actions)) {
+			steps = append(steps, stack.Actions[name].Steps...)
+		}
+		for _, s := range steps {
+			if s.Run != nil {
+				add(imageNeed{ref: s.Run.Image})
+			}
+		}
+	}
+	return needs, nil
+}
+
+// withBuildChecks adds the checks of the images a drill builds when absent after the other
+// image checks.
+func withBuildChecks(ctx context.Context, rt *docker.Runtime, checks []docker.Check, needs []imageNeed) []docker.Check {
+	var builds []docker.Check
+	for _, n := range needs {
+		if n.build != "" {
+			builds = append(builds, docker.BuildCheck(ctx, rt, n.ref, n.build))
+		}
+	}
+	at := slices.IndexFunc(checks, func(c docker.Check) bool { return c.Name == "disk" })
+	if at < 0 {
+		at = len(checks)
+	}
+	return slices.Insert(checks, at, builds...)
 }
 
 // writeReport prints one aligned line per check: status, name, detail.

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -81,4 +83,52 @@ func parseDoctor(out string) map[string][2]string {
 		}
 	}
 	return m
+}
+
+func TestDoctorOfAnUnknownScenarioIsInvalid(t *testing.T) {
+	code, _, errOut := runCLI(t, "doctor", "no-such-scenario")
+	if code != exitUsage || !strings.Contains(errOut, "no-such-scenario") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}
+
+// TestDoctorChecksAScenariosImages: given a scenario, doctor checks its images, not the
+// reference stack's; given a stack file, an absent image with build: passes when its folder
+// has a Dockerfile and fails when it has none.
+func TestDoctorChecksAScenariosImages(t *testing.T) {
+	requireDocker(t)
+	code, out, errOut := runCLI(t, "doctor", "pg-tenant-purge")
+	checks := parseDoctor(out)
+	if code != exitPass || checks["image drill/postgres:15"][0] != "ok" || strings.Contains(out, "drill/cloudsuite:dev") {
+		t.Errorf("doctor pg-tenant-purge: exit %d\n%s%s", code, out, errOut)
+	}
+
+	suite, err := os.ReadFile(testdata + "stacks/suite.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	stack := strings.Replace(string(suite), "image: drill/postgres:15\n    build: ./postgres", "image: drill-test/doctor-built:never\n    build: ./db", 1)
+	file := filepath.Join(dir, "stack.yaml")
+	if err := os.WriteFile(file, []byte(stack), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "db"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, out, _ = runCLI(t, "doctor", file)
+	if c := parseDoctor(out)["image drill-test/doctor-built:never"]; c[0] != "FAIL" || !strings.Contains(c[1], "has no Dockerfile") {
+		t.Errorf("a build folder without a Dockerfile: %q\n%s", c, out)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "db", "Dockerfile"), []byte("FROM scratch\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, out, _ = runCLI(t, "doctor", file)
+	checks = parseDoctor(out)
+	if c := checks["image drill-test/doctor-built:never"]; c[0] != "ok" || !strings.HasPrefix(c[1], "absent: a drill builds it first from "+filepath.Join(dir, "db")) {
+		t.Errorf("a build folder with a Dockerfile: %q\n%s", c, out)
+	}
+	if checks["image drill/suite:dev"][0] == "" || checks["image drill/postgres:15"][0] != "ok" {
+		t.Errorf("the services' and run steps' images are not all checked:\n%s", out)
+	}
 }

@@ -11,6 +11,7 @@ import (
 // call the highest of 130 > 3 > 2 > 1 > 0 wins (result.WorstExit).
 const (
 	exitPass         = result.ExitPass
+	exitFail         = result.ExitFail
 	exitUsage        = result.ExitInvalid
 	exitInconclusive = result.ExitInconclusive
 	exitInterrupted  = result.ExitAborted

@@ -36,20 +36,25 @@ type listSize struct {
 func newListCmd(st *state) *cobra.Command {
 	var output string
 	cmd := &cobra.Command{
-		Use:   "list",
-		Short: "List the built-in scenarios",
+		Use:   "list [FILE|NAME...]",
+		Short: "List the built-in scenarios, or the scenarios named",
 		Long: `list prints the built-in scenarios: name, sizes (with their site counts), targets and a
-one-line description. A built-in that does not load is listed with its first error, and the
-exit code is 2.`,
+one-line description. Given scenario files (or built-in names), it lists those the same way.
+A scenario that does not load is listed with its first error, and the exit code is 2.`,
 		Example: `  drill list
+  drill list ./my-scenario.yaml
   drill list -o json | jq '.[].name'
   drill list -o yaml`,
-		Args: cobra.NoArgs,
+		ValidArgsFunction: completeBuiltins,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if output != "table" && output != "json" && output != "yaml" {
 				return withCode(exitUsage, fmt.Errorf("-o %q: want table, json or yaml", output))
 			}
-			entries, bad := listBuiltins(st)
+			what := "scenario"
+			if len(args) == 0 {
+				args, what = scenarios.Builtins(nil, "Scenario"), "built-in scenario"
+			}
+			entries, bad := listScenarios(st, args)
 			var err error
 			switch output {
 			case "json":
@@ -67,7 +72,11 @@ exit code is 2.`,
 				return fmt.Errorf("list: %w", err)
 			}
 			if bad > 0 {
-				return withCode(exitUsage, fmt.Errorf("%d built-in scenarios do not load (drill validate NAME shows why)", bad))
+				verb := "do not load"
+				if bad == 1 {
+					verb = "does not load"
+				}
+				return withCode(exitUsage, fmt.Errorf("%s %s (drill validate NAME shows why)", countNoun(bad, what, what+"s"), verb))
 			}
 			return nil
 		},
@@ -76,10 +85,11 @@ exit code is 2.`,
 	return cmd
 }
 
-func listBuiltins(st *state) ([]listEntry, int) {
+// listScenarios loads each scenario (a built-in name or a file) into its entry.
+func listScenarios(st *state, names []string) ([]listEntry, int) {
 	entries := []listEntry{}
 	bad := 0
-	for _, name := range scenarios.Builtins(nil, "Scenario") {
+	for _, name := range names {
 		sc, err := scenarios.Load(name, scenarios.WithEnv(lookupEnv(st)))
 		if err != nil {
 			bad++

@@ -74,3 +74,30 @@ func TestListYAMLAndTable(t *testing.T) {
 		t.Errorf("-o xml: exit %d, %q", code, errOut)
 	}
 }
+
+// TestListAFileScenario: a file scenario is listed with its sizes and targets as a built-in is
+// (the JSON keeps the per-size overrides); a file that does not load is listed with its error.
+func TestListAFileScenario(t *testing.T) {
+	code, out, errOut := runCLI(t, "list", "-o", "json", testdata+"valid/full.yaml")
+	var entries []listEntry
+	if err := json.Unmarshal([]byte(out), &entries); err != nil || code != exitPass || len(entries) != 1 {
+		t.Fatalf("exit %d, %v: %s%s", code, err, out, errOut)
+	}
+	e := entries[0]
+	sizes, _ := json.Marshal(e.Sizes)
+	if e.Name != "full" || e.Stack != "../stacks/suite.yaml" || string(sizes) != `[{"name":"small","sites":8,"params":{"label":"s","records":"200","sites":"8"}},{"name":"medium","sites":80,"params":{"label":"m","records":"1000","sites":"80"}},{"name":"large","sites":400,"params":{"label":"l","records":"5000","sites":"400"}}]` ||
+		e.Targets["rto"] != "5m" || e.Targets["sizes"].(map[string]any)["large"].(map[string]any)["rto"] != "20m" ||
+		e.Expect != "fail: collateral-lost-writes, milestone:customers-notified" {
+		t.Errorf("full.yaml: %+v", e)
+	}
+	_, out, _ = runCLI(t, "list", testdata+"valid/full.yaml")
+	for _, want := range []string{"full", "small 8", "large 400", "rto 5m, site-rto-p95 3m", "expect fail: collateral-lost-writes"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+	code, out, errOut = runCLI(t, "list", testdata+"valid/full.yaml", "no-such.yaml")
+	if code != exitUsage || !strings.Contains(out, "invalid: no-such.yaml") || errOut != "drill: 1 scenario does not load (drill validate NAME shows why)\n" {
+		t.Errorf("a file that does not load: exit %d\n%s%q", code, out, errOut)
+	}
+}

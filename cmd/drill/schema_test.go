@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-var update = flag.Bool("update", false, "rewrite the committed schemas under schema/")
+var update = flag.Bool("update", false, "rewrite the committed schemas under schema/ and the goldens under testdata/golden")
 
 // TestSchemaCommitted: the schemas committed under schema/ are what drill schema prints
 // (go test ./cmd/drill -run Schema -update rewrites them).

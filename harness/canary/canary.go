@@ -40,9 +40,10 @@ type Canaries struct {
 	wg       sync.WaitGroup
 }
 
-// canaryInterval is the declared interval, grown with the number of sites so that the
-// harness's own load stays small: one more base interval per 100 sites.
-func canaryInterval(base time.Duration, sites int) time.Duration {
+// Interval is the interval the writers write at for a number of sites: the declared base
+// (default 250ms), grown with the number of sites so that the harness's own load stays small:
+// one more base interval per 100 sites.
+func Interval(base time.Duration, sites int) time.Duration {
 	if base <= 0 {
 		base = 250 * time.Millisecond
 	}
@@ -51,7 +52,7 @@ func canaryInterval(base time.Duration, sites int) time.Duration {
 
 // New returns the canaries of a drill, not yet writing.
 func New(cfg Config) *Canaries {
-	return &Canaries{cfg: cfg, interval: canaryInterval(cfg.Base, len(cfg.Sites)), writes: map[recovery.Key][]recovery.CanaryWrite{}}
+	return &Canaries{cfg: cfg, interval: Interval(cfg.Base, len(cfg.Sites)), writes: map[recovery.Key][]recovery.CanaryWrite{}}
 }
 
 // Interval is the interval the writers write at.

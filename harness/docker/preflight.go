@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/drill-dev/drill/harness/runtime"
@@ -91,6 +92,20 @@ func imageCheck(ctx context.Context, rt *Runtime, ref string) Check {
 		c.Status, c.Detail = Fail, "missing, and drill never pulls: build it with "+BuildHint
 	default:
 		c.Status, c.Detail = Fail, err.Error()
+	}
+	return c
+}
+
+// BuildCheck checks an image a drill builds when it is absent: present, or buildable from dir
+// (a folder with a Dockerfile; drill builds it before the drill starts).
+func BuildCheck(ctx context.Context, rt *Runtime, ref, dir string) Check {
+	c := imageCheck(ctx, rt, ref)
+	if c.Status != Fail || !strings.HasPrefix(c.Detail, "missing") {
+		return c
+	}
+	c.Status, c.Detail = OK, "absent: a drill builds it first from "+dir
+	if fi, err := os.Stat(filepath.Join(dir, "Dockerfile")); err != nil || fi.IsDir() {
+		c.Status, c.Detail = Fail, "missing, and its build folder "+dir+" has no Dockerfile: drill never pulls"
 	}
 	return c
 }

@@ -28,7 +28,7 @@ func (p *Plane) Check(ctx context.Context, pr scenarios.Probe, data scenarios.Te
 	if pr.Log != "" {
 		return nil, p.logContains(ctx, service, pr.Log)
 	}
-	rep, err := p.do(ctx, pr, request{data: data, service: service})
+	rep, err := p.do(ctx, pr, checkRequest(data, service))
 	if err != nil || !rep.table {
 		return rep.out, err
 	}
@@ -46,7 +46,7 @@ func (p *Plane) Check(ctx context.Context, pr scenarios.Probe, data scenarios.Te
 // interleaved, http's body, nothing from sql (its statement runs as it is, outside a
 // transaction). On failure the output is what came back, and the error says why.
 func (p *Plane) Step(ctx context.Context, pr scenarios.Probe, data scenarios.TemplateData) ([]byte, error) {
-	rep, err := p.do(ctx, pr, request{data: data, mode: asIs})
+	rep, err := p.do(ctx, pr, stepRequest(data))
 	return rep.output, err
 }
 
@@ -55,9 +55,7 @@ func (p *Plane) Step(ctx context.Context, pr scenarios.Probe, data scenarios.Tem
 // stdout; sql: the query (templates see .Sites) returns rows (site, answer).
 func (p *Plane) Batch(ctx context.Context, pr *scenarios.Probe, service string, data scenarios.TemplateData, sites []string) (results map[string]string, err error) {
 	defer p.recovered("batch probe", &err)
-	data.Sites = sites
-	body, _ := json.Marshal(map[string]any{"sites": sites})
-	rep, err := p.do(ctx, *pr, request{data: data, service: service, body: body})
+	rep, err := p.do(ctx, *pr, batchRequest(service, data, sites))
 	if err != nil {
 		return nil, err
 	}
@@ -86,9 +84,7 @@ func (p *Plane) HasCanary(product string) bool {
 // is acknowledged when it commits.
 func (p *Plane) CanaryWrite(ctx context.Context, product string, seq int, sites []string, data scenarios.TemplateData) (map[string]bool, error) {
 	pr := p.stack.Products[product]
-	data.Sites, data.Seq = sites, seq
-	body, _ := json.Marshal(map[string]any{"seq": seq, "sites": sites})
-	rep, err := p.do(ctx, *pr.CanaryWrite, request{data: data, service: pr.Service, body: body, mode: inTx})
+	rep, err := p.do(ctx, *pr.CanaryWrite, canaryWriteRequest(pr.Service, seq, data, sites))
 	if err != nil {
 		return nil, err
 	}
@@ -118,9 +114,7 @@ func (p *Plane) CanaryWrite(ctx context.Context, product string, seq int, sites 
 // (site, seq).
 func (p *Plane) CanaryRead(ctx context.Context, product string, sites []string, data scenarios.TemplateData) (map[string][]int, error) {
 	pr := p.stack.Products[product]
-	data.Sites = sites
-	body, _ := json.Marshal(map[string]any{"sites": sites})
-	rep, err := p.do(ctx, *pr.CanaryRead, request{data: data, service: pr.Service, body: body})
+	rep, err := p.do(ctx, *pr.CanaryRead, batchRequest(pr.Service, data, sites))
 	if err != nil {
 		return nil, err
 	}
@@ -155,7 +149,7 @@ func (p *Plane) ListSites(ctx context.Context, data scenarios.TemplateData) ([]s
 	}
 	ctx, cancel := context.WithTimeout(ctx, ProbeTimeout)
 	defer cancel()
-	rep, err := p.do(ctx, *l, request{data: data})
+	rep, err := p.do(ctx, *l, checkRequest(data, ""))
 	if err != nil {
 		return nil, err
 	}
@@ -169,6 +163,34 @@ func (p *Plane) ListSites(ctx context.Context, data scenarios.TemplateData) ([]s
 		}
 	}
 	return sites, nil
+}
+
+// The requests of the contracts, built once for the call and for its rendering.
+
+// checkRequest is a probe's request: a query, with no body.
+func checkRequest(data scenarios.TemplateData, service string) request {
+	return request{data: data, service: service}
+}
+
+// stepRequest is a step's request: its statement runs as it is.
+func stepRequest(data scenarios.TemplateData) request {
+	return request{data: data, mode: asIs}
+}
+
+// batchRequest asks about sites: templates see them as .Sites; http and exec send
+// {"sites": [...]}. A canary read asks the same way.
+func batchRequest(service string, data scenarios.TemplateData, sites []string) request {
+	data.Sites = sites
+	body, _ := json.Marshal(map[string]any{"sites": sites})
+	return request{data: data, service: service, body: body}
+}
+
+// canaryWriteRequest writes seq for sites: templates see .Seq and .Sites; http and exec send
+// {"seq": N, "sites": [...]}; sql runs it in one transaction.
+func canaryWriteRequest(service string, seq int, data scenarios.TemplateData, sites []string) request {
+	data.Sites, data.Seq = sites, seq
+	body, _ := json.Marshal(map[string]any{"seq": seq, "sites": sites})
+	return request{data: data, service: service, body: body, mode: inTx}
 }
 
 // logContains passes when the service's log contains text.

@@ -19,47 +19,70 @@ var _ form = httpForm{}
 // declaration's own body template.
 type httpForm struct{ c *scenarios.HTTPCall }
 
-func (f httpForm) call(ctx context.Context, p *Plane, r request) (reply, error) {
+func (f httpForm) transport() string { return "http" }
+
+func (f httpForm) render(p *Plane, r request) (Request, error) {
 	c := f.c
-	svc := serviceOf(c.Service, r.service)
-	url, err := p.url(ctx, svc, c.Port)
-	if err != nil {
-		return reply{}, err
+	q := Request{Transport: "http", Service: serviceOf(c.Service, r.service), Port: c.Port, Method: c.Method, Body: r.body}
+	svc, ok := p.stack.Services[q.Service]
+	if !ok {
+		return Request{}, fmt.Errorf("unknown service %s", q.Service)
 	}
-	path, err := scenarios.Render(c.Path, r.data)
-	if err != nil {
-		return reply{}, err
+	if q.Port == 0 {
+		if len(svc.Ports) == 0 {
+			return Request{}, fmt.Errorf("service %s publishes no port", q.Service)
+		}
+		q.Port = svc.Ports[0]
 	}
-	body := r.body
-	if body == nil && c.Body != "" {
+	if q.Method == "" {
+		q.Method = http.MethodGet
+	}
+	var err error
+	if q.Path, err = scenarios.Render(c.Path, r.data); err != nil {
+		return Request{}, err
+	}
+	if q.Body == nil && c.Body != "" {
 		b, err := scenarios.Render(c.Body, r.data)
 		if err != nil {
-			return reply{}, err
+			return Request{}, err
 		}
-		body = []byte(b)
+		q.Body = []byte(b)
 	}
-	method := c.Method
-	if method == "" {
-		method = http.MethodGet
+	if len(c.Headers) > 0 {
+		q.Headers = make(map[string]string, len(c.Headers))
 	}
-	req, err := http.NewRequestWithContext(ctx, method, url+path, bytes.NewReader(body))
+	for k, v := range c.Headers {
+		if q.Headers[k], err = scenarios.Render(v, r.data); err != nil {
+			return Request{}, err
+		}
+	}
+	return q, nil
+}
+
+func (f httpForm) call(ctx context.Context, p *Plane, r request) (reply, error) {
+	q, err := f.render(p, r)
 	if err != nil {
 		return reply{}, err
 	}
-	if body != nil {
+	ep, err := p.endpoint(ctx, q.Service, q.Port)
+	if err != nil {
+		return reply{}, err
+	}
+	method, path := q.Method, q.Path
+	req, err := http.NewRequestWithContext(ctx, method, "http://"+ep+path, bytes.NewReader(q.Body))
+	if err != nil {
+		return reply{}, err
+	}
+	if q.Body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	for k, v := range c.Headers {
-		rv, err := scenarios.Render(v, r.data)
-		if err != nil {
-			return reply{}, err
-		}
-		req.Header.Set(k, rv)
+	for k, v := range q.Headers {
+		req.Header.Set(k, v)
 	}
 	resp, err := p.http.Do(req)
 	if err != nil {
 		if connectionFailed(err) {
-			p.Forget(svc) // ask the engine again next time
+			p.Forget(q.Service) // ask the engine again next time
 		}
 		return reply{}, fmt.Errorf("%s %s: %w", method, path, err)
 	}
@@ -68,7 +91,7 @@ func (f httpForm) call(ctx context.Context, p *Plane, r request) (reply, error) 
 	if err != nil {
 		return reply{}, fmt.Errorf("%s %s: read: %w", method, path, err)
 	}
-	if !statusExpected(resp.StatusCode, c.Expect) {
+	if !statusExpected(resp.StatusCode, f.c.Expect) {
 		return reply{out: out, output: out}, fmt.Errorf("%s %s: status %d: %s", method, path, resp.StatusCode, tail(strings.TrimSpace(string(out)), 200))
 	}
 	return reply{out: out, output: out}, nil
@@ -79,23 +102,4 @@ func statusExpected(code int, expect []int) bool {
 		return code >= 200 && code < 300
 	}
 	return slices.Contains(expect, code)
-}
-
-// url is the base URL of a service's port on localhost (its first port when port is 0).
-func (p *Plane) url(ctx context.Context, service string, port int) (string, error) {
-	svc, ok := p.stack.Services[service]
-	if !ok {
-		return "", fmt.Errorf("unknown service %s", service)
-	}
-	if port == 0 {
-		if len(svc.Ports) == 0 {
-			return "", fmt.Errorf("service %s publishes no port", service)
-		}
-		port = svc.Ports[0]
-	}
-	ep, err := p.endpoint(ctx, service, port)
-	if err != nil {
-		return "", err
-	}
-	return "http://" + ep, nil
 }

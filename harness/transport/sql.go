@@ -27,15 +27,34 @@ var _ form = sqlForm{}
 // each as its values (NULL as nil, text as string).
 type sqlForm struct{ c *scenarios.SQLCall }
 
+func (f sqlForm) transport() string { return "sql" }
+
+func (f sqlForm) render(p *Plane, r request) (Request, error) {
+	t, err := p.sqlTargetOf(f.c, r.data, r.service)
+	if err != nil {
+		return Request{}, err
+	}
+	q, err := scenarios.Render(f.c.Query, r.data.ForSQL(t.conn.Driver))
+	if err != nil {
+		return Request{}, err
+	}
+	driver := t.conn.Driver
+	if driver == "" {
+		driver = scenarios.DriverPostgres
+	}
+	return Request{Transport: "sql", Service: t.service, Driver: driver, Database: t.database, Query: q, Mode: sqlModes[r.mode]}, nil
+}
+
 func (f sqlForm) call(ctx context.Context, p *Plane, r request) (reply, error) {
 	t, err := p.sqlTargetOf(f.c, r.data, r.service)
 	if err != nil {
 		return reply{}, err
 	}
-	q, err := scenarios.Render(f.c.Query, r.data.ForSQL(t.conn.Driver))
+	rq, err := f.render(p, r)
 	if err != nil {
 		return reply{}, err
 	}
+	q := rq.Query
 	db, err := p.sqlDB(ctx, t)
 	if err != nil {
 		return reply{}, err

@@ -107,6 +107,10 @@ type reply struct {
 // formOf.
 type form interface {
 	call(ctx context.Context, p *Plane, r request) (reply, error)
+	// render is the request call sends, templates rendered; nothing is sent.
+	render(p *Plane, r request) (Request, error)
+	// transport names the form: http, sql or exec.
+	transport() string
 }
 
 // errNoForm is a declaration with none of the transports.

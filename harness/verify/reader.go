@@ -75,13 +75,40 @@ type Answer struct {
 // ErrNoAnswer is the reason of a site a batch answer left out.
 var ErrNoAnswer = errors.New("no answer for this site")
 
+// Form is how the verifier reads one kind of answer (health, fingerprints) of a product: its
+// batch form, at most Chunk sites a request, or its per-site probe, one request per site.
+// Probe is nil when the product declares neither.
+type Form struct {
+	Probe *scenarios.Probe
+	Batch bool
+	Chunk int // batch only
+}
+
+// HealthForm is the form Health uses: the batch form when the product declares one.
+func HealthForm(p *scenarios.Product) Form {
+	if p.HealthBatch != nil {
+		return Form{Probe: p.HealthBatch, Batch: true, Chunk: healthBatchSites}
+	}
+	return Form{Probe: p.Health}
+}
+
+// FingerprintForm is the form the fingerprint reads use: the batch form when the product
+// declares one.
+func FingerprintForm(p *scenarios.Product) Form {
+	if p.FingerprintBatch != nil {
+		return Form{Probe: p.FingerprintBatch, Batch: true, Chunk: fingerprintBatchSites}
+	}
+	return Form{Probe: p.Fingerprint}
+}
+
 // Health asks one product about sites: its batch form when the product declares one, else
-// the per-site health check of each site on the probe pool. Every site has an entry. timeout
-// bounds each check (the batch call, or each site's own), not the wait for the pool.
+// the per-site health check of each site on the probe pool (HealthForm). Every site has an
+// entry. timeout bounds each check (the batch call, or each site's own), not the wait for the
+// pool.
 func (r *Reader) Health(ctx context.Context, product string, sites []string, timeout time.Duration) map[string]Answer {
 	p := r.stack.Products[product]
-	if p.HealthBatch != nil {
-		return r.batch(ctx, r.pool, healthBatchSites, p.HealthBatch, p.Service, sites, timeout, healthAnswer)
+	if f := HealthForm(p); f.Batch {
+		return r.batch(ctx, r.pool, f.Chunk, f.Probe, p.Service, sites, timeout, healthAnswer)
 	}
 	return r.perSite(ctx, r.pool, *p.Health, p.Service, sites, timeout)
 }
@@ -91,11 +118,11 @@ func (r *Reader) Health(ctx context.Context, product string, sites []string, tim
 // product without a fingerprint gives no entries.
 func (r *Reader) fingerprintsOf(ctx context.Context, product string, sites []string, timeout time.Duration) map[string]Answer {
 	p := r.stack.Products[product]
-	switch {
-	case p.FingerprintBatch != nil:
-		return r.batch(ctx, r.fpPool, fingerprintBatchSites, p.FingerprintBatch, p.Service, sites, timeout, checksumAnswer)
-	case p.Fingerprint != nil:
-		return r.perSite(ctx, r.fpPool, *p.Fingerprint, p.Service, sites, timeout)
+	switch f := FingerprintForm(p); {
+	case f.Batch:
+		return r.batch(ctx, r.fpPool, f.Chunk, f.Probe, p.Service, sites, timeout, checksumAnswer)
+	case f.Probe != nil:
+		return r.perSite(ctx, r.fpPool, *f.Probe, p.Service, sites, timeout)
 	}
 	return map[string]Answer{}
 }
