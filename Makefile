@@ -103,9 +103,11 @@ kube-down: ## stop the local Kubernetes cluster and remove its state, interfaces
 	DRILL_KUBE_STATE=$(KUBE_STATE) ./scripts/kube/down.sh
 
 .PHONY: test-kube
-test-kube: ## the smoke test on the running cluster (make kube-up kube-images first)
+test-kube: ## the smoke test (label kube) on the running cluster (make kube-up first; loads drill/postgres:15)
 	DRILL_KUBE_STATE=$(KUBE_STATE) ./scripts/kube/netcheck.sh
-	DRILL_KUBECONFIG=$(KUBE_STATE)/admin.kubeconfig $(GO) test -count=1 -v -timeout 15m ./kubetest
+	DRILL_KUBE_STATE=$(KUBE_STATE) ./scripts/kube/images.sh drill/postgres:15
+	DRILL_KUBECONFIG=$(KUBE_STATE)/admin.kubeconfig flock /tmp/drill-heavy.lock \
+		$(GO) test -count=1 -v -timeout 15m ./kubetest -args -ginkgo.label-filter=kube -ginkgo.v
 
 .PHONY: clean
 clean: ## remove build outputs

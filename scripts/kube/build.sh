@@ -5,6 +5,7 @@
 #   etcd     (go.etcd.io/etcd/server/v3, the version k8s.io/kubernetes pins)
 #   coredns  (github.com/coredns/coredns, ./coredns/go.mod)
 #   pause    (./pause)
+#   kubeutil (./kubeutil: the API relay for pods, a DNS probe)
 # Usage: scripts/kube/build.sh [--force]   (--force rebuilds every binary; the Go build cache
 # still serves what has not changed). Prints the bin directory last. Each component's build time
 # goes to $DIR/build-times.txt.
@@ -30,6 +31,7 @@ components=(
 	"kubectl:$here:k8s.io/kubernetes/cmd/kubectl"
 	"etcd:$here:go.etcd.io/etcd/server/v3"
 	"pause:$here:github.com/drill-dev/drill/scripts/kube/pause"
+	"kubeutil:$here:github.com/drill-dev/drill/scripts/kube/kubeutil"
 	"coredns:$here/coredns:github.com/coredns/coredns"
 )
 
@@ -68,7 +70,7 @@ for c in "${missing[@]}"; do
 	case $name in
 	etcd) ldflags="-s -w" ;;
 	coredns) ldflags="-s -w -X github.com/coredns/coredns/coremain.GitCommit=drill" ;;
-	pause) ldflags="-s -w" ;;
+	pause | kubeutil) ldflags="-s -w" ;;
 	esac
 	start=$SECONDS
 	(cd "$dir" && go build -trimpath -ldflags "$ldflags" -o "$KUBE_BIN/$name.tmp" "$pkg")

@@ -70,7 +70,7 @@ fi
 
 # Network namespaces the cluster's pods left (named by their sandboxes' CNI results).
 if [[ -d $S/containerd/state ]]; then
-	for ns in $(grep -rhoE '/var/run/netns/cni-[0-9a-f-]+' "$S/containerd/root" "$S/containerd/state" 2>/dev/null | sort -u); do
+	for ns in $(grep -rahoE '/var/run/netns/cni-[0-9a-f-]+' "$S/containerd/root" "$S/containerd/state" 2>/dev/null | sort -u); do
 		[[ -e $ns ]] && ip netns delete "$(basename "$ns")" 2>/dev/null && log "removed netns $(basename "$ns")"
 	done
 fi

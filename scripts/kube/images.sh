@@ -23,9 +23,19 @@ if [[ -z ${DRILL_HEAVY_LOCKED:-} ]]; then
 	flock 9
 fi
 
-load() { # IMAGE: docker save | ctr import
-	local t=$SECONDS
+# load IMAGE: docker save | ctr import, unless this Docker image (by ID) is in already.
+loaded=$KUBE_STATE/images
+mkdir -p "$loaded"
+load() {
+	local t=$SECONDS id mark
+	id=$(docker image inspect -f '{{.Id}}' "$1")
+	mark=$loaded/$(tr '/:' '__' <<<"$1")
+	if [[ -f $mark && $(cat "$mark") == "$id" ]]; then
+		echo "images: $1 is in the cluster already"
+		return
+	fi
 	docker save "$1" | "${ctr[@]}" images import --label io.cri-containerd.pinned=pinned - >/dev/null
+	echo "$id" >"$mark"
 	echo "images: $1 loaded ($((SECONDS - t))s)"
 }
 

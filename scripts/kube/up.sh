@@ -7,7 +7,7 @@
 # Waits until the node is Ready and CoreDNS answers, then prints the admin kubeconfig's path.
 # Everything lives under $KUBE_STATE (default /var/tmp/drill-kube); scripts/kube/down.sh stops it
 # and removes it. Runs as root (it makes interfaces, routes and iptables rules).
-set -euo pipefail
+set -eEuo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=env.sh
@@ -20,8 +20,14 @@ POD_SUBNET=${GW%.*}.0/24                   # the node's share of the pod CIDR
 API_PORT=6443
 t0=$SECONDS
 log() { echo "kube-up [$((SECONDS - t0))s]: $*"; }
+started=false # once true, a failure stops what has started (down.sh)
 die() {
 	echo "kube-up: $*" >&2
+	if $started; then
+		trap - ERR
+		echo "kube-up: logs in $S/logs; stopping what started" >&2
+		KUBE_DOWN_KEEP_LOGS=1 "$here/down.sh" >&2 || true
+	fi
 	exit 1
 }
 
@@ -53,7 +59,8 @@ flock 9
 export DRILL_HEAVY_LOCKED=1 # images.sh, run from here, does not wait for the lock this holds
 
 # On any failure from here on, leave nothing running.
-trap 'echo "kube-up: failed; logs in $S/logs; stopping what started" >&2; KUBE_DOWN_KEEP_LOGS=1 "$here/down.sh" >&2 || true' ERR
+started=true
+trap 'die "failed at line $LINENO"' ERR
 
 # --- network: the bridge and the dummy interface, their routes, then the check -----------------
 log "network: $KUBE_BRIDGE ($KUBE_POD_CIDR, node $GW) and $KUBE_DUMMY ($KUBE_SERVICE_CIDR)"
@@ -64,9 +71,11 @@ ip route add "$KUBE_POD_CIDR" dev "$KUBE_BRIDGE"
 ip link add "$KUBE_DUMMY" type dummy
 ip link set "$KUBE_DUMMY" up
 ip route add "$KUBE_SERVICE_CIDR" dev "$KUBE_DUMMY"
-# Pods talk to each other, to services and to this host; nothing they send is forwarded off it.
+# Pods talk to each other, to services and to this host; nothing they send is forwarded off the
+# bridge (the rules go first in FORWARD, before Docker's, whose policy is DROP).
+iptables -I FORWARD 1 -d "$KUBE_POD_CIDR" ! -i "$KUBE_BRIDGE" -m comment --comment drill-kube -j DROP
 iptables -I FORWARD 1 -s "$KUBE_POD_CIDR" ! -o "$KUBE_BRIDGE" -m comment --comment drill-kube -j DROP
-iptables -I FORWARD 1 -d "$KUBE_POD_CIDR" ! -i "$KUBE_BRIDGE" -m conntrack ! --ctstate RELATED,ESTABLISHED -m comment --comment drill-kube -j DROP
+iptables -I FORWARD 1 -i "$KUBE_BRIDGE" -o "$KUBE_BRIDGE" -m comment --comment drill-kube -j ACCEPT
 "$here/netcheck.sh" || die "routes not in place: refusing to start"
 
 # --- certificates and kubeconfigs --------------------------------------------------------------
@@ -261,7 +270,7 @@ run kube-controller-manager "$B/kube-controller-manager" \
 	--cluster-signing-cert-file "$P/ca.crt" --cluster-signing-key-file "$P/ca.key" \
 	--use-service-account-credentials=true --controllers '*' \
 	--service-cluster-ip-range "$KUBE_SERVICE_CIDR" --cluster-cidr "$KUBE_POD_CIDR" --allocate-node-cidrs=false \
-	--enable-hostpath-provisioner=true --pv-recycler-timeout-increment-hostpath 30 \
+	--enable-hostpath-provisioner=true \
 	--profiling=false --v=1
 run kube-scheduler "$B/kube-scheduler" \
 	--kubeconfig "$S/scheduler.kubeconfig" \
