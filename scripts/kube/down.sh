@@ -61,7 +61,7 @@ fi
 # The shims of the cluster's containerd (their command line names its socket); never Docker's.
 if [[ -n $S ]]; then
 	for p in /proc/[0-9]*; do
-		cmd=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) || continue
+		cmd=$(tr '\0' ' ' 2>/dev/null <"$p/cmdline") || continue
 		if [[ $cmd == *containerd-shim* && $cmd == *"-address $sock "* ]]; then
 			kill -KILL "${p#/proc/}" 2>/dev/null && log "killed shim ${p#/proc/}"
 		fi
@@ -99,8 +99,8 @@ for ipt in iptables ip6tables; do
 	done
 done
 while iptables -S FORWARD 2>/dev/null | grep -q 'drill-kube'; do
-	rule=$(iptables -S FORWARD | grep 'drill-kube' | head -1)
-	eval "iptables ${rule/-A /-D }" || break
+	rule=$(iptables -S FORWARD 2>/dev/null | grep 'drill-kube' | head -1)
+	eval "iptables ${rule/-A /-D }" 2>/dev/null || break
 done
 
 # Interfaces (their routes go with them): the bridge, the dummy, the pods' veths on the bridge.

@@ -34,7 +34,7 @@ load() {
 		echo "images: $1 is in the cluster already"
 		return
 	fi
-	docker save "$1" | "${ctr[@]}" images import --label io.cri-containerd.pinned=pinned - >/dev/null
+	docker save "$1" | "${ctr[@]}" images import - >/dev/null
 	echo "$id" >"$mark"
 	echo "images: $1 loaded ($((SECONDS - t))s)"
 }

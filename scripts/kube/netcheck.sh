@@ -66,7 +66,7 @@ if overlaps "$KUBE_POD_CIDR" "$KUBE_SERVICE_CIDR"; then bad "pod CIDR $KUBE_POD_
 while read -r dst rest; do
 	[[ $dst == default || $dst != */* && ! $dst =~ ^[0-9.]+$ ]] && continue
 	[[ $dst =~ ^[0-9.]+$ ]] && dst=$dst/32
-	dev=$(sed -n 's/.* dev \([^ ]*\).*/\1/p' <<<"$rest")
+	dev=$(sed -n 's/.* dev \([^ ]*\).*/\1/p' <<<" $rest")
 	[[ $dev == "$KUBE_BRIDGE" || $dev == "$KUBE_DUMMY" ]] && continue
 	for cidr in "$KUBE_POD_CIDR" "$KUBE_SERVICE_CIDR"; do
 		if overlaps "$cidr" "$dst"; then bad "$cidr overlaps the route $dst dev $dev"; fi
@@ -80,7 +80,8 @@ defdev=$(ip -4 route show default | sed -n 's/.* dev \([^ ]*\).*/\1/p' | head -1
 check_range() {
 	local cidr=$1 want=$2 first last
 	read -r first last <<<"$(range "$cidr")"
-	for n in $((first + 1)) $(((first + last) / 2)) $((last - 1)); do
+	# (not the first host address: in the pod range that is the bridge's own, a local address)
+	for n in $((first + 2)) $(((first + last) / 2)) $((last - 1)); do
 		local addr got
 		addr=$(int2ip "$n")
 		got=$(ip -4 route get "$addr" 2>/dev/null | sed -n 's/.* dev \([^ ]*\).*/\1/p' | head -1)

@@ -46,7 +46,8 @@ if [[ -f $S/pids/kube-apiserver.pid ]] && kill -0 "$(cat "$S/pids/kube-apiserver
 	echo "$S/admin.kubeconfig"
 	exit 0
 fi
-[[ -e $S ]] && die "$S exists from an earlier run: make kube-down first"
+[[ -e $S/pids ]] && die "$S holds an earlier cluster's state: make kube-down first"
+rm -rf "$S" # the logs of a start that failed
 
 "$here/build.sh" >/dev/null
 B=$KUBE_BIN
@@ -68,7 +69,9 @@ ip link add "$KUBE_BRIDGE" type bridge
 ip addr add "$GW/24" dev "$KUBE_BRIDGE"
 ip link set "$KUBE_BRIDGE" up
 ip route add "$KUBE_POD_CIDR" dev "$KUBE_BRIDGE"
-ip link add "$KUBE_DUMMY" type dummy
+# A dummy interface; where the kernel has no dummy driver (this machine's has no modules), a
+# bridge without ports does the same: what is routed to it goes nowhere.
+ip link add "$KUBE_DUMMY" type dummy 2>/dev/null || ip link add "$KUBE_DUMMY" type bridge
 ip link set "$KUBE_DUMMY" up
 ip route add "$KUBE_SERVICE_CIDR" dev "$KUBE_DUMMY"
 # Pods talk to each other, to services and to this host; nothing they send is forwarded off the
@@ -105,7 +108,7 @@ cert() {
 cert apiserver "/CN=kube-apiserver" serverAuth \
 	"IP:127.0.0.1,IP:$GW,IP:$KUBE_API_IP,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.$KUBE_CLUSTER_DOMAIN"
 cert kubelet-serving "/CN=system:node:$NODE/O=system:nodes" serverAuth "IP:$GW,IP:127.0.0.1,DNS:$NODE"
-cert apiserver-kubelet-client "/CN=kube-apiserver-kubelet-client/O=kubeadm:cluster-admins" clientAuth
+cert apiserver-kubelet-client "/CN=kube-apiserver-kubelet-client" clientAuth
 cert admin "/CN=drill-admin/O=system:masters" clientAuth
 cert controller-manager "/CN=system:kube-controller-manager" clientAuth
 cert scheduler "/CN=system:kube-scheduler" clientAuth
@@ -257,6 +260,7 @@ run kube-apiserver "$B/kube-apiserver" \
 	--authorization-mode Node,RBAC --allow-privileged=true \
 	--enable-admission-plugins NodeRestriction --profiling=false --v=1
 wait_for kube-apiserver 120 curl -sf --cacert "$P/ca.crt" --cert "$P/admin.crt" --key "$P/admin.key" https://127.0.0.1:$API_PORT/readyz
+$KC apply -f "$here/manifests/rbac.yaml" >/dev/null
 # Pods reach the API at the advertised address (the bridge's), relayed to 127.0.0.1.
 run api-relay "$B/kubeutil" relay "$GW:$API_PORT" "127.0.0.1:$API_PORT"
 
