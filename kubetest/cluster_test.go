@@ -42,6 +42,14 @@ func TestKube(t *testing.T) {
 	if path == "" {
 		t.Skipf("no cluster: set %s to a kubeconfig (make kube-up prints one; make test-kube sets it)", EnvKubeconfig)
 	}
+	// The network rule, before anything is started on the cluster.
+	for _, cidr := range []string{getenv("DRILL_KUBE_POD_CIDR", "10.244.0.0/16"), getenv("DRILL_KUBE_SERVICE_CIDR", "10.96.0.0/16")} {
+		dev, err := localDevice(sampleAddr(cidr))
+		if err != nil {
+			t.Fatalf("network rule: range %s: %v (make kube-up puts the routes in place)", cidr, err)
+		}
+		t.Logf("network rule: %s routes to %s", cidr, dev)
+	}
 	var err error
 	if cfg, err = clientcmd.BuildConfigFromFlags("", path); err != nil {
 		t.Fatalf("kubeconfig %s: %v", path, err)

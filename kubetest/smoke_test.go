@@ -42,16 +42,6 @@ func sampleAddr(cidr string) string {
 	return fmt.Sprintf("%s.%s.%s.2", ip[0], ip[1], ip[2])
 }
 
-var _ = Describe("the local cluster's network rule", Label("kube"), func() {
-	It("routes pod and service addresses to local devices, not off the machine", func() {
-		for _, cidr := range []string{getenv("DRILL_KUBE_POD_CIDR", "10.244.0.0/16"), getenv("DRILL_KUBE_SERVICE_CIDR", "10.96.0.0/16")} {
-			dev, err := localDevice(sampleAddr(cidr))
-			Expect(err).NotTo(HaveOccurred(), "range %s", cidr)
-			GinkgoWriter.Printf("%s -> %s\n", cidr, dev)
-		}
-	})
-})
-
 var _ = Describe("a PostgreSQL on the local cluster", Ordered, Label("kube"), func() {
 	var (
 		ns      string

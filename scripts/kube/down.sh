@@ -115,6 +115,7 @@ for d in /sys/fs/cgroup/*/kubepods; do
 	[[ -d $d ]] && find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null
 done
 find /var/log/containers -maxdepth 1 -type l -lname "$S/*" -delete 2>/dev/null
+rmdir /var/log/containers 2>/dev/null # the kubelet made it; only when empty
 
 # State: the claims' directories (the host-path provisioner's), then the state directory.
 rm -rf /tmp/hostpath_pv /tmp/hostpath-provisioner
