@@ -57,6 +57,8 @@ mkdir -p "$S"/{pids,logs,pki,etcd,kubelet,pod-logs,cni/net.d,cni/ipam,containerd
 exec 9>/tmp/drill-heavy.lock
 log "waiting for /tmp/drill-heavy.lock"
 flock 9
+waited=$((SECONDS - t0))
+t0=$SECONDS # the start's own time from here
 export DRILL_HEAVY_LOCKED=1 # images.sh, run from here, does not wait for the lock this holds
 
 # On any failure from here on, leave nothing running.
@@ -349,5 +351,5 @@ for p in etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kube
 	alive "$p" || die "$p exited: $S/logs/$p.log"
 done
 trap - ERR
-log "up: node $NODE Ready, CoreDNS answers; started in $((SECONDS - t0))s"
+log "up: node $NODE Ready, CoreDNS answers; started in $((SECONDS - t0))s (after ${waited}s waiting for the lock)"
 echo "$S/admin.kubeconfig"
