@@ -105,9 +105,9 @@ kube-down: ## stop the local Kubernetes cluster and remove its state, interfaces
 .PHONY: test-kube
 test-kube: ## the smoke test (label kube) on the running cluster (make kube-up first; loads drill/postgres:15)
 	DRILL_KUBE_STATE=$(KUBE_STATE) ./scripts/kube/netcheck.sh
-	DRILL_KUBE_STATE=$(KUBE_STATE) ./scripts/kube/images.sh drill/postgres:15
-	DRILL_KUBECONFIG=$(KUBE_STATE)/admin.kubeconfig flock /tmp/drill-heavy.lock \
-		$(GO) test -count=1 -v -timeout 15m ./kubetest -args -ginkgo.label-filter=kube -ginkgo.v
+	DRILL_KUBE_STATE=$(KUBE_STATE) DRILL_KUBECONFIG=$(KUBE_STATE)/admin.kubeconfig DRILL_HEAVY_LOCKED=1 \
+		flock /tmp/drill-heavy.lock sh -c './scripts/kube/images.sh drill/postgres:15 && \
+		$(GO) test -count=1 -v -timeout 15m ./kubetest -args -ginkgo.label-filter=kube -ginkgo.v'
 
 .PHONY: clean
 clean: ## remove build outputs

@@ -267,10 +267,11 @@ $KC apply -f "$here/manifests/rbac.yaml" >/dev/null
 run api-relay "$B/kubeutil" relay "$GW:$API_PORT" "127.0.0.1:$API_PORT"
 
 # --- controller-manager and scheduler ----------------------------------------------------------
+# Their secure ports (127.0.0.1) serve /healthz to anyone and nothing else: no delegated
+# authentication, which would want a request-header CA this API server does not have.
 log "kube-controller-manager, kube-scheduler"
 run kube-controller-manager "$B/kube-controller-manager" \
 	--kubeconfig "$S/controller-manager.kubeconfig" \
-	--authentication-kubeconfig "$S/controller-manager.kubeconfig" --authorization-kubeconfig "$S/controller-manager.kubeconfig" \
 	--bind-address 127.0.0.1 --secure-port 10257 --leader-elect=false \
 	--service-account-private-key-file "$P/sa.key" --root-ca-file "$P/ca.crt" \
 	--cluster-signing-cert-file "$P/ca.crt" --cluster-signing-key-file "$P/ca.key" \
@@ -280,7 +281,6 @@ run kube-controller-manager "$B/kube-controller-manager" \
 	--profiling=false --v=1
 run kube-scheduler "$B/kube-scheduler" \
 	--kubeconfig "$S/scheduler.kubeconfig" \
-	--authentication-kubeconfig "$S/scheduler.kubeconfig" --authorization-kubeconfig "$S/scheduler.kubeconfig" \
 	--bind-address 127.0.0.1 --secure-port 10259 --leader-elect=false --profiling=false --v=1
 
 # --- kubelet -----------------------------------------------------------------------------------
