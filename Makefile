@@ -85,6 +85,33 @@ fuzz: ## fuzz the scenario loader (FUZZTIME=10m by default)
 schema: ## regenerate the committed JSON Schemas in schema/
 	$(GO) test -count=1 ./cmd/drill -run Schema -update
 
+# A single-node Kubernetes cluster built from Go modules and run as host processes (as root);
+# docs/kube-cluster.md. The binaries are cached outside the repository, keyed by version.
+KUBE_STATE ?= /var/tmp/drill-kube
+
+.PHONY: kube-build
+kube-build: ## build the cluster's binaries (Kubernetes v1.37.2, etcd, CoreDNS, pause) into ~/.cache/drill/kube (once)
+	./scripts/kube/build.sh
+
+.PHONY: kube-up
+kube-up: kube-build ## start the local Kubernetes cluster (refuses unless its routes stay on this machine); prints the kubeconfig
+	DRILL_KUBE_STATE=$(KUBE_STATE) ./scripts/kube/up.sh
+
+.PHONY: kube-images
+kube-images: ## load drill's images from Docker into the running cluster (make images builds them)
+	DRILL_KUBE_STATE=$(KUBE_STATE) ./scripts/kube/images.sh
+
+.PHONY: kube-down
+kube-down: ## stop the local Kubernetes cluster and remove its state, interfaces and rules
+	DRILL_KUBE_STATE=$(KUBE_STATE) ./scripts/kube/down.sh
+
+.PHONY: test-kube
+test-kube: ## the smoke test (label kube) on the running cluster (make kube-up first; loads drill/postgres:15)
+	DRILL_KUBE_STATE=$(KUBE_STATE) ./scripts/kube/netcheck.sh
+	DRILL_KUBE_STATE=$(KUBE_STATE) DRILL_KUBECONFIG=$(KUBE_STATE)/admin.kubeconfig DRILL_HEAVY_LOCKED=1 \
+		flock /tmp/drill-heavy.lock sh -c './scripts/kube/images.sh drill/postgres:15 && \
+		$(GO) test -count=1 -v -timeout 15m ./kubetest -args -ginkgo.label-filter=kube -ginkgo.v'
+
 .PHONY: clean
 clean: ## remove build outputs
 	rm -rf $(BIN)
