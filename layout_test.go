@@ -39,6 +39,7 @@ var layout = map[string][]string{
 	"drills":                      {"harness", "harness/...", "reports", "result", "scenarios"},
 	"cmd/drill":                   {"ack", "harness", "harness/...", "reports", "reports/history", "result", "scenarios"},
 	"scripts/...":                 {"result"},
+	"kubetest":                    {},
 	"stacks/...":                  {"stacks/..."},
 	"cmd/cloudsuite":              {"stacks/..."},
 }
@@ -47,6 +48,7 @@ var layout = map[string][]string{
 var sdks = map[string][]string{
 	"github.com/testcontainers/testcontainers-go": {"harness/docker"},
 	"github.com/docker/":                          {"harness/docker"},
+	"k8s.io/":                                     {"harness/kube", "kubetest"},
 }
 
 // Every package imports only the drill packages its place in the layout allows, and an engine
