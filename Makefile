@@ -93,8 +93,12 @@ KUBE_STATE ?= /var/tmp/drill-kube
 kube-build: ## build the cluster's binaries (Kubernetes v1.37.2, etcd, CoreDNS, pause) into ~/.cache/drill/kube (once)
 	./scripts/kube/build.sh
 
+.PHONY: kube-deps
+kube-deps: ## install what the local cluster needs and is missing (containerd, runc, the CNI plugins, conntrack; apt, as root)
+	./scripts/deps kube
+
 .PHONY: kube-up
-kube-up: kube-build ## start the local Kubernetes cluster (refuses unless its routes stay on this machine); prints the kubeconfig
+kube-up: kube-deps kube-build ## start the local Kubernetes cluster (refuses unless its routes stay on this machine); prints the kubeconfig
 	DRILL_KUBE_STATE=$(KUBE_STATE) ./scripts/kube/up.sh
 
 .PHONY: kube-images
@@ -109,7 +113,7 @@ kube-down: ## stop the local Kubernetes cluster and remove its state, interfaces
 test-kube: ## the smoke test (label kube) on the running cluster (make kube-up first; loads drill/postgres:15)
 	DRILL_KUBE_STATE=$(KUBE_STATE) ./scripts/kube/netcheck.sh
 	DRILL_KUBE_STATE=$(KUBE_STATE) DRILL_KUBECONFIG=$(KUBE_STATE)/admin.kubeconfig DRILL_HEAVY_LOCKED=1 \
-		flock /tmp/drill-heavy.lock sh -c './scripts/kube/images.sh drill/postgres:15 && \
+		$(if $(DRILL_HEAVY_LOCKED),,flock /tmp/drill-heavy.lock) sh -c './scripts/kube/images.sh drill/postgres:15 && \
 		$(GO) test -count=1 -v -timeout 15m ./kubetest -args -ginkgo.label-filter=kube -ginkgo.v'
 
 .PHONY: clean
