@@ -57,6 +57,9 @@ func (v *Verifier) proveBatch(ctx context.Context, batch []proof) {
 		v.proving[p.site] = false
 		if v.epoch[p.site] == p.epoch { // else a health failure since voids it
 			v.verified[p.site] = x.Pass
+			if x.Pass {
+				v.proofStarts[p.site] = append(v.proofStarts[p.site], x.At)
+			}
 			if at := v.settle(p.site, x); x.Pass {
 				v.provedAt[p.site] = at
 			}
