@@ -90,7 +90,8 @@ type Verifier struct {
 	cpu0        float64         // process CPU time when polling began
 	roundEnded  chan struct{}
 	inFlight    []time.Duration
-	proofs      chan proof
+	proofs      chan []proof // each round's sites to prove, asked for together
+	pending     []proof      // the proofs the round being finished asks for
 	stop        context.CancelFunc
 	done        chan struct{}
 }
@@ -113,7 +114,7 @@ func New(cfg Config, drill Drill, reader *Reader) *Verifier {
 		cfg: cfg, drill: drill, reader: reader, done: make(chan struct{}), roundEnded: make(chan struct{}), cpu0: ProcessCPU(),
 		samples: map[string][]recovery.Sample{}, milestones: map[string][]recovery.Sample{},
 		verified: map[string]bool{}, epoch: map[string]int{}, proving: map[string]bool{}, provedAt: map[string]time.Duration{}, proofStarts: map[string][]time.Duration{},
-		prod: map[recovery.Key]*prodState{}, proofs: make(chan proof, len(cfg.Sites)+1),
+		prod: map[recovery.Key]*prodState{}, proofs: make(chan []proof, len(cfg.Sites)+1),
 	}
 	for _, s := range cfg.Sites {
 		v.verified[s] = true // verified at baseline
@@ -243,6 +244,10 @@ func (v *Verifier) finish(start time.Duration, r roundAnswers) {
 	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	if len(v.pending) > 0 { // the round's proofs go out as one batch: one request per product
+		v.proofs <- v.pending
+		v.pending = nil
+	}
 	v.inFlight = slices.DeleteFunc(v.inFlight, func(t time.Duration) bool { return t == start })
 	v.roundStarts = append(v.roundStarts, start)
 	v.roundTimes = append(v.roundTimes, r.in-start)
@@ -290,7 +295,7 @@ func (v *Verifier) record(s string, answers map[string]map[string]Answer) {
 	case injDone && x.At > injEnd:
 		x.Pass, x.Unverified, x.Reason = false, true, reasonProving
 		v.proving[s] = true
-		v.proofs <- proof{s, v.epoch[s]}
+		v.pending = append(v.pending, proof{s, v.epoch[s]})
 	default:
 		x.Pass, x.Unverified, x.Reason = false, true, "healthy; data not yet proven since the fault"
 	}
