@@ -68,11 +68,14 @@ func (v *Verifier) proveBatch(ctx context.Context, batch []proof) {
 		}
 		lg.Wait()
 	})
+	began := v.cfg.Clock.Now()
 	fps := v.reader.Fingerprints(ctx, sites)
+	fpDone := v.cfg.Clock.Now()
 	wg.Wait()
 	if ctx.Err() != nil {
 		return
 	}
+	v.reader.log.Debug("proof batch", "sites", len(sites), "began", began, "fingerprints", fpDone-began, "links", v.cfg.Clock.Now()-began)
 	for i, p := range batch {
 		at, fp := fps.At[p.site], fps.Values[p.site]
 		linksAt, broken, unreadable := read[i].at, read[i].broken, read[i].unreadable
