@@ -72,7 +72,7 @@ var omFamilies = []omFamily{
 		omRecovery(func(m result.Metrics) *float64 { return m.SiteRTOP50Seconds })},
 	{"drill_site_rto_p95_seconds", "seconds", "95th percentile of the affected sites' recovery times (nearest rank; unrecovered counts as infinite).",
 		omRecovery(func(m result.Metrics) *float64 { return m.SiteRTOP95Seconds })},
-	{"drill_rto_uncertainty_seconds", "seconds", "How much later than a site was whole again its recovered instant, and so the RTO, may lie: the larger of the gap between polls of one site and the longest wait for a healthy site's data to be read (the proof lag).",
+	{"drill_rto_uncertainty_seconds", "seconds", "How much later than a site was whole again its recovered instant, and so the RTO, may lie: the gap between polls of one site plus the longest wait for a healthy site's data to be read (the proof lag).",
 		func(d result.Result) (float64, bool) {
 			if d.Metrics.Resolution.ProofLagMaxSeconds == nil {
 				return 0, false

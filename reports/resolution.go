@@ -7,8 +7,8 @@ import (
 )
 
 // resolutionLine says, in plain words, how precise the drill's recovery times are: a site may
-// have been whole again up to the larger of the poll gap and the longest proof lag before drill
-// called it recovered (result.Resolution.Uncertainty). Empty when the result records no proof
+// have been whole again up to the poll gap plus the longest proof lag before drill called it
+// recovered (result.Resolution.Uncertainty), never after. Empty when the result records no proof
 // lag (no site was proven, or a result from before drill recorded it).
 func resolutionLine(d result.Result) string {
 	r := d.Metrics.Resolution
@@ -16,7 +16,7 @@ func resolutionLine(d result.Result) string {
 		return ""
 	}
 	gap := max(r.PollGapSeconds, r.ProbeIntervalSeconds)
-	s := fmt.Sprintf("Recovery times (RTO, per-site RTO) are accurate to within %s: drill checked each site at least every %s, and waited up to %s (median %s) after a site turned healthy before it had read the site's data and could call it recovered",
+	s := fmt.Sprintf("Recovery times (RTO, per-site RTO) may be up to %s longer than the truth, never shorter: drill checked each site at least every %s, and then waited up to %s (median %s) after a site turned healthy before it had read the site's data and could call it recovered",
 		Dur(r.Uncertainty()), Dur(gap), Dur(*r.ProofLagMaxSeconds), Dur(deref(r.ProofLagP50Seconds)))
 	if *r.ProofLagMaxSeconds > gap {
 		s += "; the wait for the data is the larger part"
@@ -39,6 +39,6 @@ func rtoResolution(d result.Result, probe string) string {
 	if r.ProofLagMaxSeconds == nil {
 		return probe
 	}
-	return fmt.Sprintf("within %s: the larger of the gap between polls of one site (%s) and the longest wait for a healthy site's data to be read (%s, p95 %s)",
+	return fmt.Sprintf("up to %s late, never early: the gap between polls of one site (%s) plus the longest wait for a healthy site's data to be read (%s, p95 %s)",
 		Dur(r.Uncertainty()), Dur(max(r.PollGapSeconds, r.ProbeIntervalSeconds)), Dur(*r.ProofLagMaxSeconds), Dur(deref(r.ProofLagP95Seconds)))
 }

@@ -48,8 +48,8 @@ type Resolution struct {
 	PollGapSeconds float64 `json:"poll_gap_seconds,omitempty"`
 	// ProofLag*Seconds summarise, over the recovered sites, the proof lag: the time from the
 	// first poll of a site's final healthy streak to the start of the reads that proved its
-	// data (its recovered instant). A site's r(s) is no more precise than the larger of the
-	// poll gap and its proof lag (Uncertainty). Absent when no site was proven.
+	// data (its recovered instant). A site's r(s) is no more precise than the poll gap plus its
+	// proof lag (Uncertainty). Absent when no site was proven.
 	ProofLagP50Seconds *float64 `json:"proof_lag_p50_seconds,omitempty"`
 	ProofLagP95Seconds *float64 `json:"proof_lag_p95_seconds,omitempty"`
 	ProofLagMaxSeconds *float64 `json:"proof_lag_max_seconds,omitempty"`
@@ -111,13 +111,15 @@ type ProductLoss struct {
 }
 
 // Uncertainty is how far a recovered instant r(s), and so a per-site RTO and the RTO, may lie
-// after the moment the site was whole again: the larger of the poll gap (the site may have come
-// back just after a poll) and the largest proof lag (it may have waited that long, healthy, for
-// its data to be read). The probe interval when neither was measured.
+// after the moment the site was whole again: the poll gap (it may have come back just after a
+// poll of it) plus the largest proof lag (it may then have waited that long, healthy, for its
+// data to be read). The larger of the two alone is not a bound: an outside poller saw sites
+// recovered up to their proof lag plus part of a poll gap after it found them healthy. Without
+// a proof lag, the poll gap (at least the probe interval).
 func (r Resolution) Uncertainty() float64 {
 	u := max(r.PollGapSeconds, r.ProbeIntervalSeconds)
 	if r.ProofLagMaxSeconds != nil {
-		u = max(u, *r.ProofLagMaxSeconds)
+		u += *r.ProofLagMaxSeconds
 	}
 	return u
 }

@@ -385,8 +385,8 @@ func TestMeasureProofLagOfAWave(t *testing.T) {
 	approx(t, "proof lag p50", m.Resolution.ProofLagP50Seconds, 0.2+4*d.Seconds()) // nearest rank 5 of 10
 	approx(t, "proof lag p95", m.Resolution.ProofLagP95Seconds, 0.2+9*d.Seconds()) // rank 10 of 10
 	approx(t, "proof lag max", m.Resolution.ProofLagMaxSeconds, 0.2+9*d.Seconds())
-	if u := m.Resolution.Uncertainty(); math.Abs(u-(0.2+9*d.Seconds())) > 1e-9 {
-		t.Fatalf("uncertainty %.2fs, want the largest proof lag (above the 1s poll gap)", u)
+	if u := m.Resolution.Uncertainty(); math.Abs(u-(1+0.2+9*d.Seconds())) > 1e-9 {
+		t.Fatalf("uncertainty %.2fs, want the 1s poll gap plus the largest proof lag", u)
 	}
 }
 
