@@ -2,7 +2,7 @@
 // would: no drill code, only the stack file, the Docker CLI and plain HTTP to the ports the
 // running drill published on 127.0.0.1.
 //
-//	outsidecheck watch -stack stacks/cloudsuite/stack.yaml -out out/x/outside.json &
+//	outsidecheck watch -stack stacks/cloudsuite/stack.yaml -out out/x/outside.json [-sample 100] &
 //	flock /tmp/drill-heavy.lock ./bin/drill run ... --out out/x
 //	outsidecheck compare -polls out/x/outside.json -result out/x/result.json
 //
@@ -123,6 +123,7 @@ func watch(args []string) error {
 	out := fs.String("out", "outside.json", "where to write the polls")
 	every := fs.Duration("every", 500*time.Millisecond, "poll period")
 	perSite := fs.Int("per-site", 0, "poll N sites by their per-site health check instead of every site by the batch form")
+	sample := fs.Int("sample", 0, "poll N sites (spread over the list) by the batch form, not every site: less load on the stack")
 	wait := fs.Duration("wait", 30*time.Minute, "how long to wait for a drill's containers")
 	_ = fs.Parse(args)
 	b, err := os.ReadFile(*stackFile)
@@ -140,8 +141,11 @@ func watch(args []string) error {
 	fmt.Fprintln(os.Stderr, "outsidecheck: watching run", runID)
 	w := &watcher{st: st, runID: runID, client: &http.Client{Timeout: 5 * time.Second}, known: map[string]bool{},
 		polls: Polls{RunID: runID, Every: every.String(), Mode: "batch", Sites: map[string]*outside{}}}
-	if *perSite > 0 {
+	switch {
+	case *perSite > 0:
 		w.polls.Mode = fmt.Sprintf("per-site, %d sites", *perSite)
+	case *sample > 0:
+		w.polls.Mode = fmt.Sprintf("batch, %d sites", *sample)
 	}
 	// The ports and the sites are refreshed on a goroutine of their own (docker ps takes a
 	// while), so that the polls keep their period.
@@ -175,8 +179,11 @@ poll:
 		if len(sites) == 0 || ports == nil {
 			continue
 		}
-		if *perSite > 0 {
+		switch {
+		case *perSite > 0:
 			sites = spread(sites, *perSite)
+		case *sample > 0:
+			sites = spread(sites, *sample)
 		}
 		start := time.Now()
 		if !last.IsZero() {
