@@ -240,7 +240,8 @@ type watcher struct {
 // refresh finds the run's services' published ports and adds the sites the tenant list names
 // now; alive is false once the run's containers are gone.
 func (w *watcher) refresh() (alive bool, err error) {
-	out, err := exec.Command("docker", "ps", "--filter", "label=drill.run-id="+w.runID, "--format", "{{.ID}} {{.Names}}").Output()
+	// -a: a container created but not yet started still belongs to a run that is alive.
+	out, err := exec.Command("docker", "ps", "-a", "--filter", "label=drill.run-id="+w.runID, "--format", "{{.ID}} {{.Names}}").Output()
 	if err != nil {
 		return true, err
 	}
