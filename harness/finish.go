@@ -110,6 +110,7 @@ func (d *drill) observations(m *measurement) recovery.Observations {
 		LinksUnreadable: m.finalUnreadable,
 		ProductUp:       m.ver.ProductsUp(d.sites),
 		Milestones:      ms,
+		Proofs:          m.ver.Proofs(),
 	}
 }
 

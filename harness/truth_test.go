@@ -2,6 +2,7 @@ package harness
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -239,5 +240,44 @@ func TestSlowMilestoneKeepsThePollingResolution(t *testing.T) {
 	}
 	if v, ok := res.Metrics.Milestones["slow-check"]; !ok || v == nil {
 		t.Fatalf("milestones %v: slow-check not measured", res.Metrics.Milestones)
+	}
+}
+
+// A wave: six sites restored at once, each fingerprint read taking 400ms, at most two in
+// flight (fingerprintPool). The proofs cannot all begin when the sites turn healthy: in the
+// order they begin, the k-th waits for k/2 reads before it, so its recorded proof lag is about
+// ⌊k/2⌋·400ms, give or take the probe interval (100ms) in which the wave was seen, and never
+// more: a site's own reads, and its links, do not wait for the reads of the others. Each site's
+// recovered instant is its proof's start, so the RTOs spread the same way.
+func TestProofLagOfAWaveFollowsTheReadSchedule(t *testing.T) {
+	res := run(t, context.Background(), load(t, "fake-wave.yaml"), newFakeRuntime())
+	if res.Verdict != result.Pass {
+		t.Fatalf("verdict %s: %s %v", res.Verdict, res.Reason, res.Errors)
+	}
+	const read, probe, slack = 0.4, 0.1, 0.15
+	rows := affectedRows(res)
+	if len(rows) != 6 {
+		t.Fatalf("%d sites affected, want 6", len(rows))
+	}
+	var lags []float64
+	for _, r := range rows {
+		if r.ProofLagSeconds == nil {
+			t.Fatalf("site %s recovered without a proof lag", r.ID)
+		}
+		lags = append(lags, *r.ProofLagSeconds)
+	}
+	slices.Sort(lags)
+	for k, lag := range lags {
+		wait := float64(k/2) * read
+		if lag < wait-slack || lag > wait+probe+slack {
+			t.Fatalf("proof lags %v: the %d-th is %.2fs, want %.2fs (+ up to the probe interval)", lags, k, lag, wait)
+		}
+	}
+	m := res.Metrics.Resolution
+	if m.ProofLagMaxSeconds == nil || *m.ProofLagMaxSeconds != lags[5] || *m.ProofLagP50Seconds != lags[2] {
+		t.Fatalf("resolution %+v, lags %v", m, lags)
+	}
+	if u := m.Uncertainty(); u < lags[5] || u < m.PollGapSeconds {
+		t.Fatalf("uncertainty %.2fs below the proof lag %.2fs or the poll gap %.2fs", u, lags[5], m.PollGapSeconds)
 	}
 }

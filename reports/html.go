@@ -305,8 +305,8 @@ func methods(d result.Result) []method {
 	}
 	canary := "canary interval " + Dur(d.Metrics.Resolution.CanaryIntervalSeconds)
 	return []method{
-		{"RTO", "The worst affected site's time from being hit (its fault step, or its first failed probe) to the start of its final passing streak: healthy in every product, fingerprints equal to the baseline, links resolving. A site that never recovers leaves the RTO unmeasured and breached.", probe},
-		{"site RTO p50 / p95", "Nearest-rank percentiles of the per-site recovery times; an unrecovered site counts as infinite.", probe},
+		{"RTO", "The worst affected site's time from being hit (its fault step, or its first failed probe) to the start of its final passing streak: healthy in every product, fingerprints equal to the baseline, links resolving. A site that never recovers leaves the RTO unmeasured and breached.", rtoResolution(d, probe)},
+		{"site RTO p50 / p95", "Nearest-rank percentiles of the per-site recovery times; an unrecovered site counts as infinite.", rtoResolution(d, probe)},
 		{"RPO", "The largest data-loss window over affected sites and products: from the last canary acknowledged before the hit to the newest one still present at the end.", canary},
 		{"lost writes", "Acknowledged canaries of affected sites missing at the end; canaries that cannot be read back count as missing.", "exact count"},
 		{"collateral lost writes", "Acknowledged canaries of sites the fault did not touch, missing at the end (what a whole-database restore causes).", "exact count"},

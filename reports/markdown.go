@@ -81,6 +81,9 @@ func WriteMarkdown(w io.Writer, rep Report, opts ...Option) error {
 		if len(d.Objectives) > 0 {
 			b.WriteString(objectivesTable(d.Objectives, unmeasured(d), mdCell).RenderMarkdown() + "\n\n")
 		}
+		if line := resolutionLine(d); line != "" {
+			fmt.Fprintf(&b, "%s\n\n", mdCell(line))
+		}
 		for _, line := range regressionLines(d, cfg.history[d.Run.Scenario+"["+d.Run.Size+"]"]) {
 			fmt.Fprintf(&b, "> ⚠️ **%s**: %s\n\n", mdCell(drillName(d)), mdCell(line))
 		}
@@ -113,6 +116,9 @@ func WriteText(w io.Writer, rep Report, opts ...Option) error {
 		}
 		if len(d.Objectives) > 0 {
 			b.WriteString(objectivesTable(d.Objectives, unmeasured(d), plainCell).Render() + "\n")
+		}
+		if line := resolutionLine(d); line != "" {
+			b.WriteString(line + "\n")
 		}
 	}
 	_, err := io.WriteString(w, b.String())

@@ -72,6 +72,17 @@ var omFamilies = []omFamily{
 		omRecovery(func(m result.Metrics) *float64 { return m.SiteRTOP50Seconds })},
 	{"drill_site_rto_p95_seconds", "seconds", "95th percentile of the affected sites' recovery times (nearest rank; unrecovered counts as infinite).",
 		omRecovery(func(m result.Metrics) *float64 { return m.SiteRTOP95Seconds })},
+	{"drill_rto_uncertainty_seconds", "seconds", "How much later than a site was whole again its recovered instant, and so the RTO, may lie: the gap between polls of one site plus the longest wait for a healthy site's data to be read (the proof lag).",
+		func(d result.Result) (float64, bool) {
+			if d.Metrics.Resolution.ProofLagMaxSeconds == nil {
+				return 0, false
+			}
+			return d.Metrics.Resolution.Uncertainty(), true
+		}},
+	{"drill_proof_lag_p95_seconds", "seconds", "95th percentile over recovered sites of the wait from a site's final healthy streak to the start of the reads that proved its data.",
+		func(d result.Result) (float64, bool) { return omPtr(d.Metrics.Resolution.ProofLagP95Seconds) }},
+	{"drill_proof_lag_max_seconds", "seconds", "Longest wait over recovered sites from a site's final healthy streak to the start of the reads that proved its data.",
+		func(d result.Result) (float64, bool) { return omPtr(d.Metrics.Resolution.ProofLagMaxSeconds) }},
 	{"drill_incident_seconds", "seconds", "From the fault instant t0 to the last site's recovery.",
 		omRecovery(func(m result.Metrics) *float64 { return m.IncidentSeconds })},
 	{"drill_rpo_seconds", "seconds", "Largest data-loss window over affected sites and products, from canary writes.",

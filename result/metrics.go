@@ -46,6 +46,13 @@ type Resolution struct {
 	// resolution actually achieved, larger than the probe interval when a round of polls
 	// takes longer than the interval (many sites).
 	PollGapSeconds float64 `json:"poll_gap_seconds,omitempty"`
+	// ProofLag*Seconds summarise, over the recovered sites, the proof lag: the time from the
+	// first poll of a site's final healthy streak to the start of the reads that proved its
+	// data (its recovered instant). A site's r(s) is no more precise than the poll gap plus its
+	// proof lag (Uncertainty). Absent when no site was proven.
+	ProofLagP50Seconds *float64 `json:"proof_lag_p50_seconds,omitempty"`
+	ProofLagP95Seconds *float64 `json:"proof_lag_p95_seconds,omitempty"`
+	ProofLagMaxSeconds *float64 `json:"proof_lag_max_seconds,omitempty"`
 	// GraceSeconds is intervals.grace: how long after the runbook verification kept polling
 	// for sites that had not settled.
 	GraceSeconds float64 `json:"grace_seconds,omitempty"`
@@ -53,12 +60,15 @@ type Resolution struct {
 
 // Site is one site's row: the same fields as the metrics, for that site.
 type Site struct {
-	ID                  string   `json:"id"`
-	Affected            bool     `json:"affected"`
-	Named               bool     `json:"named"`             // named by a fault step (not only found failing)
-	HitSeconds          *float64 `json:"hit_seconds"`       // h(s), seconds from Run.Started
-	RecoveredSeconds    *float64 `json:"recovered_seconds"` // r(s), seconds from Run.Started
-	RTOSeconds          *float64 `json:"rto_seconds"`
+	ID               string   `json:"id"`
+	Affected         bool     `json:"affected"`
+	Named            bool     `json:"named"`             // named by a fault step (not only found failing)
+	HitSeconds       *float64 `json:"hit_seconds"`       // h(s), seconds from Run.Started
+	RecoveredSeconds *float64 `json:"recovered_seconds"` // r(s), seconds from Run.Started
+	RTOSeconds       *float64 `json:"rto_seconds"`
+	// ProofLagSeconds is how long the recovered site waited, healthy, for the proof of its
+	// data: from the first poll of its final healthy streak to the start of the proof's reads.
+	ProofLagSeconds     *float64 `json:"proof_lag_seconds,omitempty"`
 	DetectSeconds       *float64 `json:"detect_seconds"`
 	RPOSeconds          *float64 `json:"rpo_seconds"`
 	RPOBounded          bool     `json:"rpo_bounded"`
@@ -98,4 +108,18 @@ type ProductLoss struct {
 	LastAckedSeq  int     `json:"last_acked_seq"` // L
 	SurvivingSeq  *int    `json:"surviving_seq"`  // S; null when none survived
 	LostWrites    int     `json:"lost_writes"`
+}
+
+// Uncertainty is how far a recovered instant r(s), and so a per-site RTO and the RTO, may lie
+// after the moment the site was whole again: the poll gap (it may have come back just after a
+// poll of it) plus the largest proof lag (it may then have waited that long, healthy, for its
+// data to be read). The larger of the two alone is not a bound: an outside poller saw sites
+// recovered up to their proof lag plus part of a poll gap after it found them healthy. Without
+// a proof lag, the poll gap (at least the probe interval).
+func (r Resolution) Uncertainty() float64 {
+	u := max(r.PollGapSeconds, r.ProbeIntervalSeconds)
+	if r.ProofLagMaxSeconds != nil {
+		u += *r.ProofLagMaxSeconds
+	}
+	return u
 }

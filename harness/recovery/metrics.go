@@ -61,6 +61,10 @@ type Observations struct {
 	ProductUp map[Key]*time.Duration
 	// Milestones holds each milestone's probe polls from t0, in time order.
 	Milestones map[string][]Sample
+	// Proofs holds, per site, when the reads of each proof that found its data equal to the
+	// baseline began (the latest of its fingerprint and link reads), in time order: the proof
+	// lag is measured from them.
+	Proofs map[string][]time.Duration
 }
 
 // Measure computes the metrics and per-site rows of DESIGN.md from observations. Problems
@@ -75,7 +79,7 @@ func Measure(o Observations) (result.Metrics, []result.Site, []string) {
 	}
 	affected := Affected(o)
 	rows := make([]result.Site, 0, len(o.Sites))
-	var rtos []float64
+	var rtos, lags []float64
 	var lastR time.Duration
 	allRecovered := true
 	var seen []time.Duration // each affected site's first failed poll, from t0
@@ -118,6 +122,10 @@ func Measure(o Observations) (result.Metrics, []result.Site, []string) {
 		if r, ok := recoveryInstant(o.Samples[s], o.InjectEnd, o.End); ok && endStateGood(o, s) {
 			m.SitesRecovered++
 			row.RecoveredSeconds = secs(r)
+			if lag, ok := ProofLag(o.Samples[s], o.Proofs[s], o.InjectEnd); ok {
+				row.ProofLagSeconds = secs(lag)
+				lags = append(lags, lag.Seconds())
+			}
 			rto := (r - h).Seconds()
 			row.RTOSeconds = &rto
 			rtos = append(rtos, rto)
@@ -154,6 +162,12 @@ func Measure(o Observations) (result.Metrics, []result.Site, []string) {
 	}
 	m.CollateralDowntimeSeconds = unionDowntime(o, affected).Seconds()
 	m.Resolution.PollGapSeconds = maxPollGap(o.Samples).Seconds()
+	if len(lags) > 0 {
+		slices.Sort(lags)
+		m.Resolution.ProofLagP50Seconds = result.Seconds(Percentile(lags, 50))
+		m.Resolution.ProofLagP95Seconds = result.Seconds(Percentile(lags, 95))
+		m.Resolution.ProofLagMaxSeconds = result.Seconds(lags[len(lags)-1])
+	}
 	var problems []string
 	m.Milestones, problems = milestones(o)
 	return m, rows, problems
@@ -268,6 +282,42 @@ func recoveryInstant(ss []Sample, injectEnd, end time.Duration) (time.Duration, 
 		return 0, false // no poll after the inject window
 	}
 	return ss[i].At, true
+}
+
+// healthyStreak is the start of a site's final healthy streak: the first of the trailing polls
+// in which no check failed (passing, or healthy and waiting on a proof), counted from the first
+// poll after the inject window. A proof that found the data different is a failed check: the
+// streak after it starts with the next poll.
+func healthyStreak(ss []Sample, injectEnd time.Duration) (time.Duration, bool) {
+	if len(ss) == 0 || ss[len(ss)-1].SeenFailing() {
+		return 0, false
+	}
+	i := len(ss) - 1
+	for i > 0 && !ss[i-1].SeenFailing() && ss[i-1].At > injectEnd {
+		i--
+	}
+	if ss[i].At <= injectEnd {
+		return 0, false
+	}
+	return ss[i].At, true
+}
+
+// ProofLag is how long a recovered site waited for its proof: from the first poll of its final
+// healthy streak to the start of the reads of the proof that verified it (the first passing
+// proof begun in that streak). ok is false when no proof was read in the streak (a site that
+// needed none). Its recovered instant is the later of the two, so the lag is part of the
+// resolution of r(s): the site may have been whole that much earlier.
+func ProofLag(ss []Sample, proofs []time.Duration, injectEnd time.Duration) (time.Duration, bool) {
+	from, ok := healthyStreak(ss, injectEnd)
+	if !ok {
+		return 0, false
+	}
+	for _, p := range proofs {
+		if p >= from {
+			return p - from, true
+		}
+	}
+	return 0, false
 }
 
 // SiteRTOs summarises the affected sites' RTOs in seconds, an unrecovered site counting as

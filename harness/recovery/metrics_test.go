@@ -1,6 +1,7 @@
 package recovery
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -327,4 +328,114 @@ func TestMeasureDetectAndExtent(t *testing.T) {
 	if m.ExtentSeconds != nil {
 		t.Fatalf("extent %v, want null: c was never seen failing", *m.ExtentSeconds)
 	}
+}
+
+// wave builds the polls of a site as the verifier records them when it turns healthy at
+// healthy (polls every second from 100s to 130s, failing before) and the reads of its proof
+// begin at proof: healthy polls before the proof wait on it (unverified), the proof's own
+// pass is stamped at its reads' start, and every poll after it passes.
+func wave(healthy, proof time.Duration) []Sample {
+	var out []Sample
+	for at := 100 * sec; at <= 130*sec; at += sec {
+		switch {
+		case at < healthy:
+			out = append(out, Sample{At: at, Product: "p", Reason: "site not found"})
+		case at < proof:
+			out = append(out, Sample{At: at, Unverified: true, Reason: "healthy; fingerprints and links being read"})
+		default:
+			if len(out) > 0 && out[len(out)-1].At < proof && !out[len(out)-1].Pass {
+				out = append(out, Sample{At: proof, Pass: true})
+			}
+			out = append(out, Sample{At: at, Pass: true})
+		}
+	}
+	return out
+}
+
+// A wave of N sites turning healthy at once, proven one after another with reads of D each:
+// each site's proof lag is the wait the schedule gave it, its recovered instant the start of
+// its proof's reads (the later of that and its healthy streak's start), and the resolution
+// carries the lag's p50, p95 and max.
+func TestMeasureProofLagOfAWave(t *testing.T) {
+	const n = 10
+	const d = 500 * time.Millisecond
+	o := base()
+	o.Sites, o.Named, o.Proofs = nil, map[string]time.Duration{}, map[string][]time.Duration{}
+	healthy := 110 * sec
+	for i := range n {
+		s := fmt.Sprintf("s%02d", i)
+		o.Sites = append(o.Sites, s)
+		o.Named[s] = 100 * sec
+		proof := healthy + 200*time.Millisecond + time.Duration(i)*d // the schedule the test knows
+		o.Samples[s] = wave(healthy, proof)
+		o.Proofs[s] = []time.Duration{proof}
+		o.Canaries[Key{s, "p"}] = acked(sec, 129)
+		o.Present[Key{s, "p"}] = seqs(0, 129)
+	}
+	m, rows, _ := Measure(o)
+	if m.SitesRecovered != n {
+		t.Fatalf("%d of %d recovered", m.SitesRecovered, n)
+	}
+	for i, row := range rows {
+		lag := (200*time.Millisecond + time.Duration(i)*d).Seconds()
+		approx(t, row.ID+" proof lag", row.ProofLagSeconds, lag)
+		approx(t, row.ID+" r(s)", row.RecoveredSeconds, healthy.Seconds()+lag) // the later of streak start and proof start
+		approx(t, row.ID+" rto", row.RTOSeconds, healthy.Seconds()+lag-100)
+	}
+	approx(t, "proof lag p50", m.Resolution.ProofLagP50Seconds, 0.2+4*d.Seconds()) // nearest rank 5 of 10
+	approx(t, "proof lag p95", m.Resolution.ProofLagP95Seconds, 0.2+9*d.Seconds()) // rank 10 of 10
+	approx(t, "proof lag max", m.Resolution.ProofLagMaxSeconds, 0.2+9*d.Seconds())
+	if u := m.Resolution.Uncertainty(); math.Abs(u-(1+0.2+9*d.Seconds())) > 1e-9 {
+		t.Fatalf("uncertainty %.2fs, want the 1s poll gap plus the largest proof lag", u)
+	}
+}
+
+// A proof read in an earlier healthy streak does not count: the lag runs from the start of
+// the final streak to the proof begun in it. A proof that found the data different ends a
+// streak (a repair is timed from the repair): the lag runs from the first poll after it.
+func TestMeasureProofLagCountsOnlyTheFinalStreak(t *testing.T) {
+	o := base()
+	o.Named = map[string]time.Duration{"a": 100 * sec, "b": 100 * sec}
+	// a: healthy and proven at 105.5, down 108–110, healthy from 111, proven at 112.25.
+	a := wave(103*sec, 105500*time.Millisecond)
+	for i := range a {
+		if a[i].At >= 108*sec && a[i].At < 111*sec {
+			a[i] = Sample{At: a[i].At, Product: "p", Reason: "site not found"}
+		}
+	}
+	var a2 []Sample
+	for _, x := range a {
+		if x.At > 111*sec && x.At < 112250*time.Millisecond {
+			x = Sample{At: x.At, Unverified: true}
+		}
+		a2 = append(a2, x)
+		if x.At == 112*sec {
+			a2 = append(a2, Sample{At: 112250 * time.Millisecond, Pass: true})
+		}
+	}
+	for i := range a2 {
+		if a2[i].At == 111*sec {
+			a2[i] = Sample{At: 111 * sec, Unverified: true}
+		}
+	}
+	o.Samples["a"] = a2
+	// b: healthy from 103, its proof at 104.5 finds the data different (a corruption health
+	// cannot see), repaired later: healthy polls from 105 wait, proof at 107.75 passes.
+	b := []Sample{{At: 100 * sec, Product: "p", Reason: "site not found"}, {At: 101 * sec, Product: "p"}, {At: 102 * sec, Product: "p"},
+		{At: 103 * sec, Unverified: true}, {At: 104 * sec, Unverified: true},
+		{At: 104500 * time.Millisecond, Product: "p", Reason: "fingerprint differs from the baseline"},
+		{At: 105 * sec, Unverified: true}, {At: 106 * sec, Unverified: true}, {At: 107 * sec, Unverified: true},
+		{At: 107750 * time.Millisecond, Pass: true}}
+	b = append(b, polls(108*sec, 130*sec, up)...)
+	o.Samples["b"] = b
+	o.Proofs = map[string][]time.Duration{"a": {105500 * time.Millisecond, 112250 * time.Millisecond}, "b": {107750 * time.Millisecond}}
+	m, rows, _ := Measure(o)
+	approx(t, "a proof lag", rows[0].ProofLagSeconds, 1.25)
+	approx(t, "a r(s)", rows[0].RecoveredSeconds, 112.25)
+	approx(t, "b proof lag", rows[1].ProofLagSeconds, 2.75)
+	approx(t, "b r(s)", rows[1].RecoveredSeconds, 107.75)
+	if rows[2].ProofLagSeconds != nil {
+		t.Fatalf("c was never hit, yet has a proof lag %v", *rows[2].ProofLagSeconds)
+	}
+	approx(t, "proof lag max", m.Resolution.ProofLagMaxSeconds, 2.75)
 }

@@ -3,26 +3,30 @@ package verify
 import (
 	"context"
 	"fmt"
+	"sync"
+	"time"
 
 	"github.com/drill-dev/drill/harness/recovery"
 )
 
 // prove reads the fingerprints and links of the sites queued for a proof, as many at once as
-// are waiting, and records each site's verdict as its sample, stamped when the reads began.
+// are waiting (a round asks for its sites together, so a wave of sites turning healthy is one
+// batch: one request per product), and records each site's verdict as its sample, stamped when
+// the reads began.
 func (v *Verifier) prove(ctx context.Context) {
 	for {
 		var batch []proof
 		select {
 		case <-ctx.Done():
 			return
-		case p := <-v.proofs:
-			batch = append(batch, p)
+		case ps := <-v.proofs:
+			batch = append(batch, ps...)
 		}
 	more:
 		for {
 			select {
-			case p := <-v.proofs:
-				batch = append(batch, p)
+			case ps := <-v.proofs:
+				batch = append(batch, ps...)
 			default:
 				break more
 			}
@@ -31,19 +35,50 @@ func (v *Verifier) prove(ctx context.Context) {
 	}
 }
 
+// linkWorkers bounds a proof batch's link checks in flight: they are read beside its
+// fingerprints, from the start of the batch, so that no site's proof waits for the links of
+// the sites before it.
+const linkWorkers = 4
+
+// links is what one site's link checks read, and when they began.
+type links struct {
+	at         time.Duration
+	broken     int
+	unreadable []string
+}
+
 func (v *Verifier) proveBatch(ctx context.Context, batch []proof) {
 	sites := make([]string, len(batch))
 	for i, p := range batch {
 		sites[i] = p.site
 	}
+	read := make([]links, len(batch))
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		g := make(chan struct{}, linkWorkers)
+		var lg sync.WaitGroup
+		for i, s := range sites {
+			g <- struct{}{}
+			lg.Go(func() {
+				defer func() { <-g }()
+				at := v.cfg.Clock.Now()
+				b, u := v.reader.BrokenLinks(ctx, s)
+				read[i] = links{at, b, u}
+			})
+		}
+		lg.Wait()
+	})
+	began := v.cfg.Clock.Now()
 	fps := v.reader.Fingerprints(ctx, sites)
+	fpDone := v.cfg.Clock.Now()
+	wg.Wait()
 	if ctx.Err() != nil {
 		return
 	}
-	for _, p := range batch {
+	v.reader.log.Debug("proof batch", "sites", len(sites), "began", began, "fingerprints", fpDone-began, "links", v.cfg.Clock.Now()-began)
+	for i, p := range batch {
 		at, fp := fps.At[p.site], fps.Values[p.site]
-		linksAt := v.cfg.Clock.Now()
-		broken, unreadable := v.reader.BrokenLinks(ctx, p.site)
+		linksAt, broken, unreadable := read[i].at, read[i].broken, read[i].unreadable
 		x := recovery.Sample{Pass: true, At: max(at, linksAt)}
 		if mm := v.cfg.Baseline.Mismatches(p.site, fp); len(mm) > 0 {
 			x = recovery.Sample{At: at, Product: mm[0], Reason: "fingerprint differs from the baseline"}
@@ -57,6 +92,9 @@ func (v *Verifier) proveBatch(ctx context.Context, batch []proof) {
 		v.proving[p.site] = false
 		if v.epoch[p.site] == p.epoch { // else a health failure since voids it
 			v.verified[p.site] = x.Pass
+			if x.Pass {
+				v.proofStarts[p.site] = append(v.proofStarts[p.site], x.At)
+			}
 			if at := v.settle(p.site, x); x.Pass {
 				v.provedAt[p.site] = at
 			}

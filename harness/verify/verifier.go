@@ -71,17 +71,18 @@ const fingerprintWorkers = 4
 // unverified; it is verified again only by fingerprints and links read after the inject window
 // that equal the baseline. A healthy site that is not verified does not pass.
 type Verifier struct {
-	cfg        Config
-	drill      Drill
-	reader     *Reader
-	mu         sync.Mutex
-	samples    map[string][]recovery.Sample
-	milestones map[string][]recovery.Sample
-	verified   map[string]bool
-	epoch      map[string]int           // bumped by every health failure: a proof begun before is void
-	proving    map[string]bool          // a fingerprint read is queued or running
-	provedAt   map[string]time.Duration // the instant of the proof that last verified a site
-	prod       map[recovery.Key]*prodState
+	cfg         Config
+	drill       Drill
+	reader      *Reader
+	mu          sync.Mutex
+	samples     map[string][]recovery.Sample
+	milestones  map[string][]recovery.Sample
+	verified    map[string]bool
+	epoch       map[string]int             // bumped by every health failure: a proof begun before is void
+	proving     map[string]bool            // a fingerprint read is queued or running
+	provedAt    map[string]time.Duration   // the instant of the proof that last verified a site
+	proofStarts map[string][]time.Duration // when the reads of each passing proof of a site began
+	prod        map[recovery.Key]*prodState
 	// roundStarts lists when each completed round began; roundEnded is closed, and replaced,
 	// each time a round completes; inFlight are the starts of the rounds in progress.
 	roundStarts []time.Duration
@@ -89,7 +90,8 @@ type Verifier struct {
 	cpu0        float64         // process CPU time when polling began
 	roundEnded  chan struct{}
 	inFlight    []time.Duration
-	proofs      chan proof
+	proofs      chan []proof // each round's sites to prove, asked for together
+	pending     []proof      // the proofs the round being finished asks for
 	stop        context.CancelFunc
 	done        chan struct{}
 }
@@ -111,8 +113,8 @@ func New(cfg Config, drill Drill, reader *Reader) *Verifier {
 	v := &Verifier{
 		cfg: cfg, drill: drill, reader: reader, done: make(chan struct{}), roundEnded: make(chan struct{}), cpu0: ProcessCPU(),
 		samples: map[string][]recovery.Sample{}, milestones: map[string][]recovery.Sample{},
-		verified: map[string]bool{}, epoch: map[string]int{}, proving: map[string]bool{}, provedAt: map[string]time.Duration{},
-		prod: map[recovery.Key]*prodState{}, proofs: make(chan proof, len(cfg.Sites)+1),
+		verified: map[string]bool{}, epoch: map[string]int{}, proving: map[string]bool{}, provedAt: map[string]time.Duration{}, proofStarts: map[string][]time.Duration{},
+		prod: map[recovery.Key]*prodState{}, proofs: make(chan []proof, len(cfg.Sites)+1),
 	}
 	for _, s := range cfg.Sites {
 		v.verified[s] = true // verified at baseline
@@ -157,6 +159,14 @@ func (v *Verifier) Observed() (samples, milestones map[string][]recovery.Sample)
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	return v.samples, v.milestones
+}
+
+// Proofs is, per site, when the reads of each proof that found its data equal to the baseline
+// began (recovery.Observations.Proofs), once the verifier has stopped.
+func (v *Verifier) Proofs() map[string][]time.Duration {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.proofStarts
 }
 
 // run polls on a fixed schedule (see schedule): a round starts every probe interval, while
@@ -234,6 +244,10 @@ func (v *Verifier) finish(start time.Duration, r roundAnswers) {
 	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	if len(v.pending) > 0 { // the round's proofs go out as one batch: one request per product
+		v.proofs <- v.pending
+		v.pending = nil
+	}
 	v.inFlight = slices.DeleteFunc(v.inFlight, func(t time.Duration) bool { return t == start })
 	v.roundStarts = append(v.roundStarts, start)
 	v.roundTimes = append(v.roundTimes, r.in-start)
@@ -281,7 +295,7 @@ func (v *Verifier) record(s string, answers map[string]map[string]Answer) {
 	case injDone && x.At > injEnd:
 		x.Pass, x.Unverified, x.Reason = false, true, reasonProving
 		v.proving[s] = true
-		v.proofs <- proof{s, v.epoch[s]}
+		v.pending = append(v.pending, proof{s, v.epoch[s]})
 	default:
 		x.Pass, x.Unverified, x.Reason = false, true, "healthy; data not yet proven since the fault"
 	}

@@ -1,8 +1,9 @@
 // Command scalefigures prints the figures of the scale benchmark (make bench-scale) from drill
-// results: per drill the sites affected, wall time, RTO, RPO, the achieved resolution, the poll
-// rounds' p50 and p95, drill's own CPU share from t0 to the end of verification, and the sites
-// affected that no fault step named (false affected: healthy sites a probe called failing); then the
-// RTO the smaller sizes project at the largest drill's sites affected against what it measured.
+// results: per drill the sites affected, wall time, RTO, RPO, the achieved resolution (the poll
+// gap, and beside it the proof lag's p50, p95 and max), the poll rounds' p50 and p95, drill's
+// own CPU share from t0 to the end of verification, and the sites affected that no fault step
+// named (false affected: healthy sites a probe called failing); then the RTO the smaller sizes
+// project at the largest drill's sites affected against what it measured.
 //
 //	go run ./scripts/scalefigures out/bench-scale/*/result.json
 package main
@@ -36,11 +37,14 @@ func main() {
 		drills = append(drills, r)
 	}
 	sort.Slice(drills, func(i, j int) bool { return drills[i].Metrics.SitesAffected < drills[j].Metrics.SitesAffected })
-	fmt.Printf("%-11s %6s %8s %6s %-13s %8s %8s %8s %9s %9s %9s %7s\n", "size", "sites", "affected", "false", "verdict", "wall", "rto", "rpo", "poll gap", "round p50", "round p95", "cpu")
+	fmt.Printf("%-11s %6s %8s %6s %-13s %8s %8s %8s %9s %9s %9s %9s %9s %9s %7s\n", "size", "sites", "affected", "false", "verdict", "wall", "rto", "rpo", "poll gap",
+		"lag p50", "lag p95", "lag max", "round p50", "round p95", "cpu")
 	for _, r := range drills {
 		m, p := r.Metrics, r.Probes
-		fmt.Printf("%-11s %6d %8d %6d %-13s %7.0fs %8s %8s %8.2fs %8.2fs %8.2fs %6.1f%%\n", r.Run.Size, m.SitesTotal, m.SitesAffected, falseAffected(r), r.Verdict,
-			r.Run.WallSeconds, secs(m.RTOSeconds), secs(m.RPOSeconds), m.Resolution.PollGapSeconds, p.RoundP50Seconds, p.RoundP95Seconds, 100*p.CPUShare)
+		res := m.Resolution
+		fmt.Printf("%-11s %6d %8d %6d %-13s %7.0fs %8s %8s %8.2fs %9s %9s %9s %8.2fs %8.2fs %6.1f%%\n", r.Run.Size, m.SitesTotal, m.SitesAffected, falseAffected(r), r.Verdict,
+			r.Run.WallSeconds, secs(m.RTOSeconds), secs(m.RPOSeconds), res.PollGapSeconds, lag(res.ProofLagP50Seconds), lag(res.ProofLagP95Seconds), lag(res.ProofLagMaxSeconds),
+			p.RoundP50Seconds, p.RoundP95Seconds, 100*p.CPUShare)
 	}
 	last := drills[len(drills)-1]
 	c, err := result.NewCampaign(drills, result.Projection{SitesAffected: last.Metrics.SitesAffected})
@@ -68,6 +72,14 @@ func falseAffected(r result.Result) int {
 		}
 	}
 	return n
+}
+
+// lag formats a proof lag to the hundredth of a second; "-" when the result records none.
+func lag(v *float64) string {
+	if v == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%.2fs", *v)
 }
 
 func secs(v *float64) string {

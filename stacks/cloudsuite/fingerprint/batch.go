@@ -62,8 +62,8 @@ func ProductSites(ctx context.Context, q RowsQuerier, p catalog.Product, sites [
 
 // batchQuery is tableQuery grouped by site, for the sites in $1.
 func batchQuery(t catalog.Table) string {
-	return fmt.Sprintf(`SELECT site_id, count(*), coalesce(md5(string_agg(md5(ROW(%s)::text), ',' ORDER BY %s)), '') FROM %s WHERE site_id = ANY($1) GROUP BY site_id`,
-		t.ColumnList(true), t.KeyList(), t.QualifiedName())
+	return fmt.Sprintf(`SELECT site_id, count(*), coalesce(sum(hashtextextended(ROW(%s)::text, 0))::text, '') FROM %s WHERE site_id = ANY($1) GROUP BY site_id`,
+		t.ColumnList(true), t.QualifiedName())
 }
 
 func unique(sites []string) []string {
