@@ -62,10 +62,10 @@ func Run(ctx context.Context, sc *scenarios.Scenario, sizeName string, rt runtim
 	if err := checkAttended(sc, cfg); err != nil {
 		return nil, err
 	}
-	if cfg.clock == nil {
-		cfg.clock = clock.NewClock()
-	}
 	started := time.Now()
+	if cfg.clock == nil {
+		cfg.clock = clock.NewClockFrom(started) // the run's wall start is the clock's zero
+	}
 	runID := cfg.runID
 	if runID == "" {
 		runID = NewRunID()

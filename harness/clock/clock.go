@@ -23,7 +23,11 @@ type Clock interface {
 type realClock struct{ start time.Time }
 
 // NewClock returns a real clock starting now.
-func NewClock() Clock { return realClock{start: time.Now()} }
+func NewClock() Clock { return NewClockFrom(time.Now()) }
+
+// NewClockFrom returns a real clock starting at start (a time.Now reading, so that its
+// monotonic reading counts): Wall(0) is start itself.
+func NewClockFrom(start time.Time) Clock { return realClock{start: start} }
 
 func (c realClock) Now() time.Duration              { return time.Since(c.start) }
 func (c realClock) Wall(at time.Duration) time.Time { return c.start.Add(at) }
