@@ -69,7 +69,17 @@ func (f sqlForm) call(ctx context.Context, p *Plane, r request) (reply, error) {
 		_, err = db.ExecContext(ctx, q)
 	}
 	p.sqlFailed(t, err)
-	return rep, err
+	return rep, wrongProtocol(t, err)
+}
+
+// wrongProtocol adds the likely cause to the error of a PostgreSQL connection whose server
+// answered in another protocol: a MySQL-family server written without driver: mysql, which
+// pgx reports only as an unknown message type.
+func wrongProtocol(t sqlTarget, err error) error {
+	if err == nil || t.conn.Driver == scenarios.DriverMySQL || !strings.Contains(err.Error(), "unknown message type") {
+		return err
+	}
+	return fmt.Errorf("%w (service %s does not answer in PostgreSQL's protocol: for MySQL or MariaDB, set driver: mysql on its sql connection)", err, t.service)
 }
 
 // sqlTargetOf resolves the service and database of an sql call.
