@@ -43,9 +43,6 @@ func WorstExit(codes ...int) int {
 	return w
 }
 
-// WorseExit returns the exit code that wins of two: WorstExit(a, b).
-func WorseExit(a, b int) int { return WorstExit(a, b) }
-
 // Severity is how an outcome is shown: its colour class.
 type Severity string
 

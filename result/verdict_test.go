@@ -48,13 +48,13 @@ func TestOutcomeOfTheFixtures(t *testing.T) {
 	}
 }
 
-func TestWorseExit(t *testing.T) {
+func TestWorstExitOfTwo(t *testing.T) {
 	order := []int{ExitPass, ExitFail, ExitInvalid, ExitInconclusive, ExitAborted}
 	for i, a := range order {
 		for j, b := range order {
 			want := order[max(i, j)]
-			if got := WorseExit(a, b); got != want {
-				t.Errorf("WorseExit(%d, %d) = %d, want %d", a, b, got, want)
+			if got := WorstExit(a, b); got != want {
+				t.Errorf("WorstExit(%d, %d) = %d, want %d", a, b, got, want)
 			}
 		}
 	}

@@ -30,11 +30,7 @@ type sqlForm struct{ c *scenarios.SQLCall }
 func (f sqlForm) transport() string { return "sql" }
 
 func (f sqlForm) render(p *Plane, r request) (Request, error) {
-	t, err := p.sqlTargetOf(f.c, r.data, r.service)
-	if err != nil {
-		return Request{}, err
-	}
-	q, err := scenarios.Render(f.c.Query, r.data.ForSQL(t.conn.Driver))
+	t, q, err := f.resolve(p, r)
 	if err != nil {
 		return Request{}, err
 	}
@@ -45,16 +41,21 @@ func (f sqlForm) render(p *Plane, r request) (Request, error) {
 	return Request{Transport: "sql", Service: t.service, Driver: driver, Database: t.database, Query: q, Mode: sqlModes[r.mode]}, nil
 }
 
-func (f sqlForm) call(ctx context.Context, p *Plane, r request) (reply, error) {
+// resolve is the call's connection and its query rendered for that connection's driver.
+func (f sqlForm) resolve(p *Plane, r request) (sqlTarget, string, error) {
 	t, err := p.sqlTargetOf(f.c, r.data, r.service)
 	if err != nil {
-		return reply{}, err
+		return sqlTarget{}, "", err
 	}
-	rq, err := f.render(p, r)
+	q, err := scenarios.Render(f.c.Query, r.data.ForSQL(t.conn.Driver))
+	return t, q, err
+}
+
+func (f sqlForm) call(ctx context.Context, p *Plane, r request) (reply, error) {
+	t, q, err := f.resolve(p, r)
 	if err != nil {
 		return reply{}, err
 	}
-	q := rq.Query
 	db, err := p.sqlDB(ctx, t)
 	if err != nil {
 		return reply{}, err
