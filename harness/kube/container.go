@@ -274,8 +274,8 @@ func (c *Container) Remove(ctx context.Context, withVolumes bool) error {
 // removeServices deletes the headless Services of the container's aliases.
 func (c *Container) removeServices(ctx context.Context) error {
 	var errs []error
-	for _, alias := range c.spec.Aliases {
-		err := c.rt.cs.CoreV1().Services(c.ns).Delete(ctx, Name(alias), metav1.DeleteOptions{})
+	for _, name := range serviceNames(c.spec) {
+		err := c.rt.cs.CoreV1().Services(c.ns).Delete(ctx, name, metav1.DeleteOptions{})
 		if err != nil && !apierrors.IsNotFound(err) {
 			errs = append(errs, err)
 		}

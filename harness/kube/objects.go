@@ -75,7 +75,8 @@ func ClaimObject(volume, namespace string, labels map[string]string) *corev1.Per
 // environment. Entrypoint and Command map to the container's command and args. Each volume is
 // its claim; a volume mounted without nocopy gets the image's files at its path copied in
 // when it is empty, by an init container of the same image, as Docker does for a new volume.
-// User must be numeric (uid or uid:gid): a pod's security context has no user names.
+// User must be numeric (uid or uid:gid): a pod's security context has no user names. Init
+// shares the pod's process namespace, so that the pause container is PID 1 as Docker's init is.
 func PodObject(spec runtime.ContainerSpec, namespace string, once bool) (*corev1.Pod, error) {
 	m := meta(spec.Name, namespace, spec.Labels)
 	m.Labels[LabelPod] = m.Name
@@ -106,6 +107,12 @@ func PodObject(spec runtime.ContainerSpec, namespace string, once bool) (*corev1
 			EnableServiceLinks: new(bool),
 			Hostname:           m.Name,
 		},
+	}
+	if spec.Init {
+		// The pause container is PID 1 and reaps; the process gets SIGTERM's default action,
+		// as under Docker's --init.
+		share := true
+		pod.Spec.ShareProcessNamespace = &share
 	}
 	if once {
 		delete(pod.Labels, LabelPod) // no Service selects a one-shot pod
@@ -167,13 +174,14 @@ func userContext(user string) (*corev1.SecurityContext, error) {
 	return sc, nil
 }
 
-// ServiceObjects are the headless Services that give a pod its aliases: each resolves to the
-// pod's address from the moment it has one (not-ready addresses published, as a Docker
-// network alias does), and any port of the pod answers on it, as on a Docker network.
+// ServiceObjects are the headless Services that give a pod its names: its own (Name of the
+// container's name) and each alias. Each resolves to the pod's address from the moment it has
+// one (not-ready addresses published, as a Docker network alias does), and any port of the
+// pod answers on it, as on a Docker network.
 func ServiceObjects(spec runtime.ContainerSpec, namespace string) ([]*corev1.Service, error) {
 	pod := Name(spec.Name)
 	var out []*corev1.Service
-	for _, alias := range spec.Aliases {
+	for _, alias := range serviceNames(spec) {
 		if errs := validation.IsDNS1035Label(alias); len(errs) > 0 {
 			return nil, fmt.Errorf("service name %q cannot be a Kubernetes Service name: %s", alias, strings.Join(errs, "; "))
 		}
@@ -194,4 +202,16 @@ func ServiceObjects(spec runtime.ContainerSpec, namespace string) ([]*corev1.Ser
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// serviceNames are the names a container's headless Services take: its own, made to fit, then
+// its aliases.
+func serviceNames(spec runtime.ContainerSpec) []string {
+	names := []string{Name(spec.Name)}
+	for _, a := range spec.Aliases {
+		if a != names[0] {
+			names = append(names, a)
+		}
+	}
+	return names
 }
