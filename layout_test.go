@@ -43,6 +43,7 @@ var layout = map[string][]string{
 	"kubetest":                    {},
 	"stacks/...":                  {"stacks/..."},
 	"cmd/cloudsuite":              {"stacks/..."},
+	"cmd/drill-volume":            {},
 }
 
 // sdks are the engine SDKs and the one package each may be imported by.

@@ -86,7 +86,7 @@ func (r *Runtime) Start(ctx context.Context, spec runtime.ContainerSpec) (runtim
 
 // create creates the pod from the spec and waits until its container runs.
 func (c *Container) create(ctx context.Context) error {
-	pod, err := PodObject(c.spec, c.ns, false)
+	pod, err := PodObject(c.spec, c.ns, c.rt.helper, false)
 	if err != nil {
 		return err
 	}

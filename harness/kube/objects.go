@@ -33,6 +33,11 @@ const mainContainer = "main"
 // seedContainer is the init container that copies the image's files into a new volume.
 const seedContainer = "seed"
 
+// DefaultHelperImage is the image that carries drill-volume (cmd/drill-volume), FROM scratch:
+// make kube-images builds it and loads it into the test cluster; on another cluster it must
+// be pullable (Config.HelperImage).
+const DefaultHelperImage = "drill/kube-helper:dev"
+
 // seedMount is where the seed container mounts the volume it fills.
 const seedMount = "/drill-seed"
 
@@ -74,10 +79,11 @@ func ClaimObject(volume, namespace string, labels map[string]string) *corev1.Per
 // policy does), the image pulled only when the node lacks it, no service links in its
 // environment. Entrypoint and Command map to the container's command and args. Each volume is
 // its claim; a volume mounted without nocopy gets the image's files at its path copied in
-// when it is empty, by an init container of the same image, as Docker does for a new volume.
+// when it is empty, by init containers (drill-volume, from the helper image, run in the same
+// image), as Docker does for a new volume.
 // User must be numeric (uid or uid:gid): a pod's security context has no user names. Init
 // shares the pod's process namespace, so that the pause container is PID 1 as Docker's init is.
-func PodObject(spec runtime.ContainerSpec, namespace string, once bool) (*corev1.Pod, error) {
+func PodObject(spec runtime.ContainerSpec, namespace, helper string, once bool) (*corev1.Pod, error) {
 	m := meta(spec.Name, namespace, spec.Labels)
 	m.Labels[LabelPod] = m.Name
 	c := corev1.Container{
@@ -117,6 +123,7 @@ func PodObject(spec runtime.ContainerSpec, namespace string, once bool) (*corev1
 	if once {
 		delete(pod.Labels, LabelPod) // no Service selects a one-shot pod
 	}
+	var seeds []corev1.Container
 	for i, vol := range slices.Sorted(maps.Keys(spec.Volumes)) {
 		name := "v" + strconv.Itoa(i)
 		path := spec.Volumes[vol]
@@ -128,16 +135,42 @@ func PodObject(spec runtime.ContainerSpec, namespace string, once bool) (*corev1
 		})
 		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: name, MountPath: path, ReadOnly: spec.ReadOnly[vol]})
 		if !spec.NoCopy[vol] && !spec.ReadOnly[vol] {
-			pod.Spec.InitContainers = append(pod.Spec.InitContainers, seed(spec.Image, name, path, len(pod.Spec.InitContainers)))
+			seeds = append(seeds, seed(spec.Image, name, path, len(seeds)))
 		}
+	}
+	if len(seeds) > 0 {
+		pod.Spec.Volumes = append(pod.Spec.Volumes, corev1.Volume{
+			Name: seedBinVolume, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}},
+		})
+		pod.Spec.InitContainers = append([]corev1.Container{installer(helper)}, seeds...)
 	}
 	pod.Spec.Containers = []corev1.Container{c}
 	return pod, nil
 }
 
+// seedBin is where a pod's init containers find drill-volume: an emptyDir the helper image
+// fills first.
+const (
+	seedBinVolume = "drill-bin"
+	seedBin       = "/drill-bin"
+)
+
+// installer is the init container that copies drill-volume from the helper image into the
+// pod's scratch volume, for the seed containers that run in the service's own image.
+func installer(helper string) corev1.Container {
+	return corev1.Container{
+		Name:            "install",
+		Image:           helper,
+		ImagePullPolicy: corev1.PullIfNotPresent,
+		Command:         []string{"/drill-volume", "install", seedBin + "/drill-volume"},
+		VolumeMounts:    []corev1.VolumeMount{{Name: seedBinVolume, MountPath: seedBin}},
+	}
+}
+
 // seed is the init container that gives a new, empty volume the files, owner and mode of the
-// image's directory at path, as Docker does for a volume mounted without nocopy. It needs sh,
-// ls and cp in the image; a stack whose image lacks them mounts the volume with nocopy.
+// image's directory at path, as Docker does for a volume mounted without nocopy: it runs
+// drill-volume (cmd/drill-volume) as root in the service's own image, so an image without a
+// shell is seeded too.
 func seed(image, volume, path string, i int) corev1.Container {
 	root := int64(0)
 	name := seedContainer
@@ -148,10 +181,11 @@ func seed(image, volume, path string, i int) corev1.Container {
 		Name:            name,
 		Image:           image,
 		ImagePullPolicy: corev1.PullIfNotPresent,
-		Command: []string{"sh", "-c",
-			`if [ -d "$1" ] && [ -z "$(ls -A "$2")" ]; then cp -a "$1"/. "$2"/; fi`,
-			"seed", path, seedMount},
-		VolumeMounts:    []corev1.VolumeMount{{Name: volume, MountPath: seedMount}},
+		Command:         []string{seedBin + "/drill-volume", "seed", path, seedMount},
+		VolumeMounts: []corev1.VolumeMount{
+			{Name: volume, MountPath: seedMount},
+			{Name: seedBinVolume, MountPath: seedBin, ReadOnly: true},
+		},
 		SecurityContext: &corev1.SecurityContext{RunAsUser: &root, RunAsGroup: &root},
 	}
 }

@@ -87,7 +87,7 @@ func TestAServiceBecomesAPodAndHeadlessServices(t *testing.T) {
 		Labels:   runLabels(),
 		Init:     true,
 	}
-	pod, err := PodObject(spec, ns, false)
+	pod, err := PodObject(spec, ns, DefaultHelperImage, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +112,7 @@ func TestARunStepBecomesAOneShotPod(t *testing.T) {
 		Network:    "drill-atlassian-2022-small-20261202T091200Z",
 		Labels:     runLabels(),
 	}
-	pod, err := PodObject(spec, "drill-atlassian-2022-small-20261202t091200z", true)
+	pod, err := PodObject(spec, "drill-atlassian-2022-small-20261202t091200z", DefaultHelperImage, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +126,7 @@ func TestANetworkAndAVolumeBecomeANamespaceAndAClaim(t *testing.T) {
 }
 
 func TestWhatAPodCannotBeIsRefusedByName(t *testing.T) {
-	_, err := PodObject(runtime.ContainerSpec{Name: "x", User: "postgres"}, "ns", false)
+	_, err := PodObject(runtime.ContainerSpec{Name: "x", User: "postgres"}, "ns", DefaultHelperImage, false)
 	if err == nil || !strings.Contains(err.Error(), `user "postgres"`) || !strings.Contains(err.Error(), "numeric") {
 		t.Errorf("a user name: %v", err)
 	}

@@ -212,9 +212,10 @@ func (r *Runtime) RemoveVolume(ctx context.Context, name string) error {
 // wipeMount is where WipeVolume mounts the volume it empties.
 const wipeMount = "/v"
 
-// WipeVolume implements runtime.Runtime: a one-shot pod of image (which must have find(1))
-// deletes everything inside the claim and leaves the claim.
-func (r *Runtime) WipeVolume(ctx context.Context, name, image string) error {
+// WipeVolume implements runtime.Runtime: a one-shot pod of the helper image (drill-volume
+// wipe; image, which Docker's runtime uses for find(1), is not needed) deletes everything
+// inside the claim and leaves the claim.
+func (r *Runtime) WipeVolume(ctx context.Context, name, _ string) error {
 	r.mu.Lock()
 	ns, ok := r.volumes[name]
 	r.mu.Unlock()
@@ -233,8 +234,8 @@ func (r *Runtime) WipeVolume(ctx context.Context, name, image string) error {
 	}
 	res, err := r.runOnce(ctx, ns, runtime.ContainerSpec{
 		Name:       "drill-wipe-" + name + "-" + randomSuffix(),
-		Image:      image,
-		Entrypoint: []string{"find", wipeMount, "-mindepth", "1", "-delete"},
+		Image:      r.helper,
+		Entrypoint: []string{"/drill-volume", "wipe", wipeMount},
 		Volumes:    map[string]string{name: wipeMount},
 		NoCopy:     map[string]bool{name: true},
 		Labels:     labels,
@@ -243,7 +244,7 @@ func (r *Runtime) WipeVolume(ctx context.Context, name, image string) error {
 		return fmt.Errorf("wipe volume %s: %w", name, err)
 	}
 	if res.ExitCode != 0 {
-		return fmt.Errorf("wipe volume %s: find exited with %d: %s", name, res.ExitCode, strings.TrimSpace(string(res.Output)))
+		return fmt.Errorf("wipe volume %s: drill-volume exited with %d: %s", name, res.ExitCode, strings.TrimSpace(string(res.Output)))
 	}
 	return nil
 }

@@ -26,7 +26,7 @@ func (r *Runtime) runOnce(ctx context.Context, ns string, spec runtime.Container
 	if spec.Name == "" {
 		spec.Name = "drill-once-" + randomSuffix()
 	}
-	pod, err := PodObject(spec, ns, true)
+	pod, err := PodObject(spec, ns, r.helper, true)
 	if err != nil {
 		return runtime.ExecResult{}, fmt.Errorf("run %s: %w", spec.Name, err)
 	}

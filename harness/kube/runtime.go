@@ -26,6 +26,8 @@ type Runtime struct {
 	host string
 	ctx  string // the kubeconfig context in use
 	log  *slog.Logger
+	// helper is the image with drill-volume.
+	helper string
 
 	mu sync.Mutex
 	// namespaces maps a run ID to its namespace, from CreateNetwork (or a lookup by label).
@@ -48,6 +50,9 @@ type Config struct {
 	Context string
 	// Logger receives the runtime's messages at debug level. Default: a discard logger.
 	Logger *slog.Logger
+	// HelperImage carries drill-volume, which fills new volumes and wipes them. Default:
+	// DefaultHelperImage.
+	HelperImage string
 }
 
 // ErrNoCluster wraps New's failures to reach a cluster.
@@ -84,12 +89,15 @@ func New(ctx context.Context, c Config) (*Runtime, error) {
 		return nil, fmt.Errorf("%w: %w", ErrNoCluster, err)
 	}
 	r := &Runtime{
-		cfg: cfg, cs: cs, host: cfg.Host, ctx: ctxName, log: c.Logger,
+		cfg: cfg, cs: cs, host: cfg.Host, ctx: ctxName, log: c.Logger, helper: c.HelperImage,
 		namespaces: map[string]string{}, networks: map[string]string{},
 		volumes: map[string]string{}, containers: map[*Container]bool{},
 	}
 	if r.log == nil {
 		r.log = slog.New(slog.DiscardHandler)
+	}
+	if r.helper == "" {
+		r.helper = DefaultHelperImage
 	}
 	pctx, cancel := context.WithTimeout(ctx, connectTimeout)
 	defer cancel()
@@ -107,7 +115,7 @@ func NewForClient(cfg *rest.Config, cs kubernetes.Interface) *Runtime {
 		host = cfg.Host
 	}
 	return &Runtime{
-		cfg: cfg, cs: cs, host: host, log: slog.New(slog.DiscardHandler),
+		cfg: cfg, cs: cs, host: host, log: slog.New(slog.DiscardHandler), helper: DefaultHelperImage,
 		namespaces: map[string]string{}, networks: map[string]string{},
 		volumes: map[string]string{}, containers: map[*Container]bool{},
 	}
@@ -120,6 +128,9 @@ func kubeconfigName(path string) string {
 	}
 	return "($KUBECONFIG or ~/.kube/config)"
 }
+
+// HelperImage is the image that carries drill-volume.
+func (r *Runtime) HelperImage() string { return r.helper }
 
 // Clientset is the client the runtime uses, for drill gc and drill doctor.
 func (r *Runtime) Clientset() kubernetes.Interface { return r.cs }

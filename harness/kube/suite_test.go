@@ -65,7 +65,7 @@ var _ = BeforeSuite(func(ctx SpecContext) {
 	Expect(os.WriteFile(filepath.Join(dir, "Dockerfile"), df, 0o644)).To(Succeed())
 	out, err = exec.CommandContext(ctx, "docker", "build", "-q", "-t", sleeperImage, dir).CombinedOutput()
 	Expect(err).NotTo(HaveOccurred(), string(out))
-	load := exec.CommandContext(ctx, "../../scripts/kube/images.sh", sleeperImage, shellImage)
+	load := exec.CommandContext(ctx, "../../scripts/kube/images.sh", sleeperImage, shellImage, kube.DefaultHelperImage)
 	load.Env = append(os.Environ(), "DRILL_HEAVY_LOCKED=1")
 	out, err = load.CombinedOutput()
 	Expect(err).NotTo(HaveOccurred(), string(out))

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Puts images into the cluster's containerd (make kube-up's, socket under $KUBE_STATE) from the
 # local Docker engine; nothing is pulled from a registry.
-#   scripts/kube/images.sh                    drill's images (drill/postgres:15, drill/cloudsuite:dev,
-#                                             drill/mariadb:10.11; `make images` builds them)
+#   scripts/kube/images.sh                    drill's images (drill/kube-helper:dev, built here from
+#                                             cmd/drill-volume; drill/postgres:15, drill/cloudsuite:dev,
+#                                             drill/mariadb:10.11: `make images` builds them)
 #   scripts/kube/images.sh IMAGE...           those images
 #   scripts/kube/images.sh --cluster-images   the cluster's own: drill.local/pause:3.10 and
 #                                             drill.local/coredns:v1.14.6, each FROM scratch with
@@ -51,6 +52,18 @@ scratch_image() { # TAG BINARY ENTRYPOINT-JSON
 	load "$tag"
 }
 
+# The kube runtime's helper (harness/kube.DefaultHelperImage): drill-volume FROM scratch, built
+# from this checkout each time (a second with a warm cache), loaded when it changed.
+helper=drill/kube-helper:dev
+helper_image() {
+	local ctx
+	ctx=$(mktemp -d)
+	(cd "$here/../.." && CGO_ENABLED=0 go build -trimpath -ldflags=-s -o "$ctx/drill-volume" ./cmd/drill-volume)
+	printf 'FROM scratch\nCOPY drill-volume /drill-volume\nENTRYPOINT ["/drill-volume"]\n' >"$ctx/Dockerfile"
+	docker build -q -t "$helper" "$ctx" >/dev/null
+	rm -rf "$ctx"
+}
+
 if [[ ${1:-} == --cluster-images ]]; then
 	scratch_image drill.local/pause:3.10 pause '["/pause"]'
 	scratch_image drill.local/coredns:v1.14.6 coredns '["/coredns"]'
@@ -58,9 +71,10 @@ if [[ ${1:-} == --cluster-images ]]; then
 fi
 
 imgs=("$@")
-((${#imgs[@]})) || imgs=(drill/postgres:15 drill/cloudsuite:dev drill/mariadb:10.11)
+((${#imgs[@]})) || imgs=("$helper" drill/postgres:15 drill/cloudsuite:dev drill/mariadb:10.11)
 missing=0
 for i in "${imgs[@]}"; do
+	[[ $i != "$helper" ]] || helper_image
 	if docker image inspect "$i" >/dev/null 2>&1; then
 		load "$i"
 	else
