@@ -33,7 +33,7 @@ func (r *Runtime) RunContainers(ctx context.Context, runID string) (map[string]r
 			name = p.Name
 		}
 		c := &Container{
-			rt: r, ns: ns, pod: p.Name, uid: string(p.UID), forwards: map[int]*forward{},
+			rt: r, ns: ns, pod: p.Name, uid: string(p.UID), forwards: map[int]*forward{}, attached: true,
 			spec: runtime.ContainerSpec{Name: name, Image: p.Spec.Containers[0].Image},
 		}
 		r.mu.Lock()

@@ -31,6 +31,8 @@ type Container struct {
 	ns   string
 	pod  string // the pod's object name
 	spec runtime.ContainerSpec
+	// attached: found by RunContainers, its spec unknown, so it cannot be created again
+	attached bool
 
 	mu       sync.Mutex
 	uid      string // the pod's UID while it exists, "" once deleted
@@ -220,6 +222,9 @@ func (c *Container) Start(ctx context.Context) error {
 	c.mu.Unlock()
 	if state == "removed" {
 		return c.wrap("start", runtime.ErrNotFound)
+	}
+	if c.attached && uid == "" {
+		return c.wrap("start", fmt.Errorf("an attached pod is not created again: the drill that started it does that"))
 	}
 	if uid != "" {
 		if s, err := c.State(ctx); err == nil && s == "running" {
