@@ -111,11 +111,13 @@ kube-down: ## stop the local Kubernetes cluster and remove its state, interfaces
 	DRILL_KUBE_STATE=$(KUBE_STATE) ./scripts/kube/down.sh
 
 .PHONY: test-kube
-test-kube: ## the smoke test (label kube) on the running cluster (make kube-up first; loads drill/postgres:15)
+test-kube: ## on the running cluster (make kube-up first): the kube runtime's contract, the cluster's smoke and interrupt tests, and the catalogue at small with --runtime kube (loads the images)
 	DRILL_KUBE_STATE=$(KUBE_STATE) ./scripts/kube/netcheck.sh
 	DRILL_KUBE_STATE=$(KUBE_STATE) DRILL_KUBECONFIG=$(KUBE_STATE)/admin.kubeconfig DRILL_HEAVY_LOCKED=1 \
-		$(if $(DRILL_HEAVY_LOCKED),,flock /tmp/drill-heavy.lock) sh -c './scripts/kube/images.sh drill/postgres:15 && \
-		$(GO) test -count=1 -v -timeout 15m ./kubetest -args -ginkgo.label-filter=kube -ginkgo.v'
+		$(if $(DRILL_HEAVY_LOCKED),,flock /tmp/drill-heavy.lock) sh -c './scripts/kube/images.sh && \
+		$(GO) test -count=1 -timeout 15m ./harness/kube -args -ginkgo.v && \
+		$(GO) test -count=1 -v -timeout 45m ./kubetest -args -ginkgo.label-filter=kube -ginkgo.v && \
+		DRILL_RUNTIME=kube DRILL_LABELS="size:small && !compose" $(GO) test -count=1 -timeout 60m -p 1 ./drills'
 
 .PHONY: clean
 clean: ## remove build outputs

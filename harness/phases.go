@@ -19,7 +19,11 @@ func (d *drill) prepare(ctx context.Context, res *result.Result) error {
 	if err != nil {
 		return infra(err)
 	}
-	res.Run.Repro.DockerVersion = info.ServerVersion
+	if info.Kubernetes {
+		res.Run.Repro.KubernetesVersion = info.ServerVersion
+	} else {
+		res.Run.Repro.DockerVersion = info.ServerVersion
+	}
 	res.Run.Repro.Images = map[string]string{}
 	for _, name := range slices.Sorted(maps.Keys(d.stack.Services)) {
 		svc := d.stack.Services[name]

@@ -334,7 +334,7 @@ func reproRows(d result.Result) [][2]string {
 		{"size", r.Size + " " + sizeParams(r.SizeParams)}, {"seed", fmt.Sprint(r.Seed)},
 		{"started", r.Started.UTC().Format("2006-01-02 15:04:05 MST")}, {"wall time", Dur(r.WallSeconds)},
 		{"drill version", r.Repro.DrillVersion}, {"scenario sha256", r.Repro.ScenarioHash},
-		{"stack sha256", r.Repro.StackHash}, {"docker", r.Repro.DockerVersion},
+		{"stack sha256", r.Repro.StackHash}, platformRow(r.Repro),
 		{"host", fmt.Sprintf("%s, %s", r.Repro.HostOS, plural(r.Repro.HostCores, "core", "cores"))},
 		{"drill's own CPU time", Dur(r.Repro.CPUSeconds)},
 	}
@@ -364,4 +364,12 @@ func sizeParams(p map[string]string) string {
 		return ""
 	}
 	return "(" + strings.Join(parts, ", ") + ")"
+}
+
+// platformRow names what the drill ran on: Docker's version, or the Kubernetes API server's.
+func platformRow(r result.Repro) [2]string {
+	if r.KubernetesVersion != "" {
+		return [2]string{"kubernetes", r.KubernetesVersion}
+	}
+	return [2]string{"docker", r.DockerVersion}
 }

@@ -81,9 +81,12 @@ type Repro struct {
 	StackHash     string            `json:"stack_sha256"`     // of the stack file, followed by its compose file when it has one
 	Images        map[string]string `json:"images,omitempty"` // image reference -> image ID
 	DockerVersion string            `json:"docker_version,omitempty"`
-	HostCores     int               `json:"host_cores"`
-	HostOS        string            `json:"host_os,omitempty"`
-	Command       string            `json:"command,omitempty"`
+	// KubernetesVersion is the API server's version of a drill run with --runtime kube (then
+	// DockerVersion is empty).
+	KubernetesVersion string `json:"kubernetes_version,omitempty"`
+	HostCores         int    `json:"host_cores"`
+	HostOS            string `json:"host_os,omitempty"`
+	Command           string `json:"command,omitempty"`
 	// CPUSeconds is the drill process's own CPU time (user+system), for its overhead.
 	CPUSeconds float64 `json:"cpu_seconds,omitempty"`
 }

@@ -162,7 +162,7 @@ func (r *Runtime) Info(ctx context.Context) (runtime.Info, error) {
 	if err != nil {
 		return runtime.Info{}, fmt.Errorf("kubernetes version (%s): %w", r.host, err)
 	}
-	out := runtime.Info{ServerVersion: v.GitVersion, APIVersion: v.Major + "." + v.Minor, Host: r.host}
+	out := runtime.Info{Kubernetes: true, ServerVersion: v.GitVersion, APIVersion: v.Major + "." + v.Minor, Host: r.host}
 	nodes, err := r.cs.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
 	if err == nil {
 		for _, n := range nodes.Items {

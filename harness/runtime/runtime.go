@@ -38,6 +38,8 @@ type Runtime interface {
 
 // Info describes the container engine.
 type Info struct {
+	// Kubernetes is true for a Kubernetes cluster: ServerVersion is the API server's.
+	Kubernetes    bool
 	ServerVersion string
 	APIVersion    string
 	Host          string // DOCKER_HOST or the socket used
