@@ -14,6 +14,7 @@ import (
 
 	"github.com/drill-dev/drill/harness/docker"
 	"github.com/drill-dev/drill/harness/launch"
+	"github.com/drill-dev/drill/harness/runtime"
 	"github.com/drill-dev/drill/scenarios"
 )
 
@@ -60,14 +61,14 @@ It exits 0 when a drill can start, 3 when something blocks it (each FAIL line sa
 					}
 				}
 			}
-			var rep docker.Report
+			var rep runtime.Report
 			eng, err := connect(ctx, st, "doctor")
 			var settings *launch.SettingsError
 			switch {
 			case errors.As(err, &settings):
 				return withCode(exitInconclusive, err)
 			case err != nil:
-				rep.Checks = append([]docker.Check{{Name: "docker", Status: docker.Fail, Detail: err.Error()}},
+				rep.Checks = append([]runtime.Check{{Name: "docker", Status: runtime.Fail, Detail: err.Error()}},
 					docker.SettingsChecks(os.Getenv)...)
 			default:
 				defer eng.Close()
@@ -136,14 +137,14 @@ func docImages(st *state, args []string) ([]imageNeed, error) {
 
 // withBuildChecks adds the checks of the images a drill builds when absent after the other
 // image checks.
-func withBuildChecks(ctx context.Context, rt *docker.Runtime, checks []docker.Check, needs []imageNeed) []docker.Check {
-	var builds []docker.Check
+func withBuildChecks(ctx context.Context, rt *docker.Runtime, checks []runtime.Check, needs []imageNeed) []runtime.Check {
+	var builds []runtime.Check
 	for _, n := range needs {
 		if n.build != "" {
 			builds = append(builds, docker.BuildCheck(ctx, rt, n.ref, n.build))
 		}
 	}
-	at := slices.IndexFunc(checks, func(c docker.Check) bool { return c.Name == "disk" })
+	at := slices.IndexFunc(checks, func(c runtime.Check) bool { return c.Name == "disk" })
 	if at < 0 {
 		at = len(checks)
 	}
@@ -151,7 +152,7 @@ func withBuildChecks(ctx context.Context, rt *docker.Runtime, checks []docker.Ch
 }
 
 // writeReport prints one aligned line per check: status, name, detail.
-func writeReport(w io.Writer, rep docker.Report) {
+func writeReport(w io.Writer, rep runtime.Report) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, c := range rep.Checks {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", c.Status, c.Name, c.Detail)

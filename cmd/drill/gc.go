@@ -10,12 +10,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/drill-dev/drill/harness/docker"
+	"github.com/drill-dev/drill/harness/runtime"
 )
 
 func init() { register(newGCCmd) }
 
 func newGCCmd(st *state) *cobra.Command {
-	var opts docker.GCOptions
+	var opts runtime.GCOptions
 	cmd := &cobra.Command{
 		Use:   "gc",
 		Short: "Remove the containers, networks and volumes that dead drills left behind",
@@ -49,7 +50,7 @@ drill's label. A live drill's resources are left alone.`,
 				return withCode(exitInconclusive, fmt.Errorf("gc: %w", err))
 			}
 			if opts.RunID != "" && len(rep.Removed()) == 0 {
-				return withCode(exitUsage, fmt.Errorf("gc: no container, network or volume carries %s=%s", docker.LabelRunID, opts.RunID))
+				return withCode(exitUsage, fmt.Errorf("gc: no container, network or volume carries %s=%s", runtime.LabelRunID, opts.RunID))
 			}
 			return nil
 		},
@@ -62,7 +63,7 @@ drill's label. A live drill's resources are left alone.`,
 }
 
 // writeGC prints one line per run found and a summary.
-func writeGC(w io.Writer, rep docker.GCReport, opts docker.GCOptions) {
+func writeGC(w io.Writer, rep runtime.GCReport, opts runtime.GCOptions) {
 	verb := "removed"
 	if opts.DryRun {
 		verb = "would remove"
@@ -99,7 +100,7 @@ func writeGC(w io.Writer, rep docker.GCReport, opts docker.GCOptions) {
 }
 
 // resources lists a run's resources by kind.
-func resources(r docker.GCRun) string {
+func resources(r runtime.GCRun) string {
 	var parts []string
 	for _, k := range []struct {
 		one, many string
