@@ -30,7 +30,7 @@ type runtimeFlags struct {
 // Kubernetes flags go with kube only. Their failures are usage errors.
 func addRuntimeFlags(cmd *cobra.Command, st *state, rf *runtimeFlags) {
 	fl := cmd.Flags()
-	fl.StringVar(&rf.name, "runtime", launch.Docker, "where drills run: "+strings.Join(launch.Runtimes, " or ")+
+	fl.StringVar(&rf.name, "runtime", "", "where drills run: "+strings.Join(launch.Runtimes, " or ")+
 		" (a namespace per drill on a Kubernetes cluster); default $"+envRuntime+", else docker")
 	fl.StringVar(&rf.kubeconfig, "kubeconfig", "", "with --runtime kube: the kubeconfig file (default $KUBECONFIG, else ~/.kube/config)")
 	fl.StringVar(&rf.context, "context", "", "with --runtime kube: the kubeconfig context (default the file's current context)")
@@ -46,6 +46,7 @@ func addRuntimeFlags(cmd *cobra.Command, st *state, rf *runtimeFlags) {
 func (rf *runtimeFlags) resolve(cmd *cobra.Command, st *state) error {
 	from := "--runtime"
 	if !cmd.Flags().Changed("runtime") {
+		rf.name, from = launch.Docker, "the default"
 		if v := st.Getenv(envRuntime); v != "" {
 			rf.name, from = v, "$"+envRuntime
 		}
@@ -90,8 +91,12 @@ func (rf runtimeFlags) gcCommand(runID string) string {
 // (launch.Connect), for the command named caller ("" for drill run): a failure to put drill's
 // settings in force names it. The error says what was tried and what to do.
 func connect(ctx context.Context, st *state, caller string, rf runtimeFlags) (*launch.Engine, error) {
-	return launch.Connect(ctx, launch.WithGetenv(st.Getenv), launch.WithCaller(caller),
-		launch.WithRuntime(rf.name), launch.WithKubeconfig(rf.kubeconfig), launch.WithKubeContext(rf.context))
+	opts := []launch.ConnectOption{launch.WithGetenv(st.Getenv), launch.WithCaller(caller),
+		launch.WithKubeconfig(rf.kubeconfig), launch.WithKubeContext(rf.context)}
+	if rf.name != "" { // resolved by the command's flags; else launch's default
+		opts = append(opts, launch.WithRuntime(rf.name))
+	}
+	return launch.Connect(ctx, opts...)
 }
 
 // preflight runs the checks of drill doctor for the images the cells need, on the engine's

@@ -29,9 +29,10 @@ func TestRuntimeFlagsUsage(t *testing.T) {
 		{[]string{"gc", "--runtime", "k8s"}, nil, `--runtime "k8s": unknown runtime (want docker, kube)`},
 		{[]string{"doctor"}, map[string]string{envRuntime: "nomad"}, `$DRILL_RUNTIME "nomad": unknown runtime (want docker, kube)`},
 		{[]string{"render", "--runtime", "x", fakeScenario, "health"}, nil, `--runtime "x": unknown runtime`},
-		{[]string{"gc", "--kubeconfig", "/tmp/k"}, nil, "--kubeconfig is for --runtime kube, but the runtime is docker (--runtime)"},
+		{[]string{"gc", "--kubeconfig", "/tmp/k"}, nil, "--kubeconfig is for --runtime kube, but the runtime is docker (the default)"},
 		{[]string{"doctor", "--runtime", "docker", "--context", "prod"}, map[string]string{envRuntime: "kube"}, "--context is for --runtime kube, but the runtime is docker (--runtime)"},
-		{[]string{"run", "--context", "prod", fakeScenario}, nil, "--context is for --runtime kube"},
+		{[]string{"run", "--context", "prod", fakeScenario}, nil, "--context is for --runtime kube, but the runtime is docker (the default)"},
+		{[]string{"gc", "--runtime", ""}, nil, `--runtime "": unknown runtime (want docker, kube)`},
 	}
 	for _, c := range cases {
 		env := map[string]string{"DOCKER_HOST": "tcp://127.0.0.1:1"} // unreachable: must not be tried
