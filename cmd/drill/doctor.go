@@ -13,7 +13,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/drill-dev/drill/harness/docker"
+	"github.com/drill-dev/drill/harness/kube"
 	"github.com/drill-dev/drill/harness/launch"
+	"github.com/drill-dev/drill/harness/runtime"
 	"github.com/drill-dev/drill/scenarios"
 )
 
@@ -24,9 +26,11 @@ var referenceImages = []string{"drill/postgres:15", "drill/cloudsuite:dev"}
 
 func newDoctorCmd(st *state) *cobra.Command {
 	var images []string
+	var rf runtimeFlags
+	var printRBAC bool
 	cmd := &cobra.Command{
 		Use:   "doctor [SCENARIO|STACK...]",
-		Short: "Check that a drill can run here: Docker, images, free disk, testcontainers settings",
+		Short: "Check that a drill can run here: Docker (or a Kubernetes cluster), images, free disk, settings",
 		Long: `Doctor runs the checks a drill runs before it creates anything: the Docker engine answers
 (and its version), each image is present locally (drill never pulls), there is enough free disk
 for Docker, and the two testcontainers settings drill depends on are in force
@@ -37,13 +41,26 @@ Given scenarios or stacks (built-in names or files), it checks their images inst
 reference stack's: each service's image present, or, for a service with build:, buildable from
 that folder (a Dockerfile there: a drill builds it first), and each run: step's image present.
 
+With --runtime kube it checks a Kubernetes cluster instead: the API server answers (and its
+version), the user may do everything drill does (each permission asked of the API server; the
+missing ones are listed, and docs/kubernetes-rbac.yaml grants them all), a default StorageClass
+exists for the drill's volumes, a node is Ready, and each image is on a node (an image on no
+node is a warning: the cluster may pull it). --print-rbac prints that ClusterRole and its
+binding for a cluster admin to apply, and checks nothing.
+
 It exits 0 when a drill can start, 3 when something blocks it (each FAIL line says what to do).`,
 		Example: `  drill doctor
   drill doctor maria-tenant-purge
   drill doctor ./my-scenario.yaml
-  drill doctor --image drill/postgres:15 --image my/app:dev`,
+  drill doctor --image drill/postgres:15 --image my/app:dev
+  drill doctor --runtime kube --kubeconfig /var/tmp/drill-kube/admin.kubeconfig
+  drill doctor --print-rbac > drill-rbac.yaml`,
 		ValidArgsFunction: completeBuiltins,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if printRBAC {
+				fmt.Fprint(st.Stdout, kube.RBAC())
+				return nil
+			}
 			ctx := cmd.Context()
 			var needs []imageNeed
 			if len(args) > 0 {
@@ -55,20 +72,25 @@ It exits 0 when a drill can start, 3 when something blocks it (each FAIL line sa
 					images = nil
 				}
 				for _, n := range needs {
-					if n.build == "" {
+					if n.build == "" || rf.kube() {
 						images = append(images, n.ref)
 					}
 				}
 			}
-			var rep docker.Report
-			eng, err := connect(ctx, st, "doctor")
+			var rep runtime.Report
+			eng, err := connect(ctx, st, "doctor", rf)
 			var settings *launch.SettingsError
 			switch {
 			case errors.As(err, &settings):
 				return withCode(exitInconclusive, err)
+			case err != nil && rf.kube():
+				rep.Checks = []runtime.Check{{Name: "kubernetes", Status: runtime.Fail, Detail: err.Error()}}
 			case err != nil:
-				rep.Checks = append([]docker.Check{{Name: "docker", Status: docker.Fail, Detail: err.Error()}},
+				rep.Checks = append([]runtime.Check{{Name: "docker", Status: runtime.Fail, Detail: err.Error()}},
 					docker.SettingsChecks(os.Getenv)...)
+			case eng.Kube != nil:
+				defer eng.Close()
+				rep = kube.Doctor(ctx, eng.Kube, images)
 			default:
 				defer eng.Close()
 				rep = docker.Preflight(ctx, eng.Docker, images)
@@ -88,6 +110,8 @@ It exits 0 when a drill can start, 3 when something blocks it (each FAIL line sa
 		},
 	}
 	cmd.Flags().StringSliceVar(&images, "image", referenceImages, "an image a drill needs (repeat, or separate with commas)")
+	cmd.Flags().BoolVar(&printRBAC, "print-rbac", false, "print the ClusterRole and binding drill needs on Kubernetes ("+kube.RBACFile+"), check nothing")
+	addRuntimeFlags(cmd, st, &rf)
 	return cmd
 }
 
@@ -136,14 +160,14 @@ func docImages(st *state, args []string) ([]imageNeed, error) {
 
 // withBuildChecks adds the checks of the images a drill builds when absent after the other
 // image checks.
-func withBuildChecks(ctx context.Context, rt *docker.Runtime, checks []docker.Check, needs []imageNeed) []docker.Check {
-	var builds []docker.Check
+func withBuildChecks(ctx context.Context, rt *docker.Runtime, checks []runtime.Check, needs []imageNeed) []runtime.Check {
+	var builds []runtime.Check
 	for _, n := range needs {
 		if n.build != "" {
 			builds = append(builds, docker.BuildCheck(ctx, rt, n.ref, n.build))
 		}
 	}
-	at := slices.IndexFunc(checks, func(c docker.Check) bool { return c.Name == "disk" })
+	at := slices.IndexFunc(checks, func(c runtime.Check) bool { return c.Name == "disk" })
 	if at < 0 {
 		at = len(checks)
 	}
@@ -151,7 +175,7 @@ func withBuildChecks(ctx context.Context, rt *docker.Runtime, checks []docker.Ch
 }
 
 // writeReport prints one aligned line per check: status, name, detail.
-func writeReport(w io.Writer, rep docker.Report) {
+func writeReport(w io.Writer, rep runtime.Report) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, c := range rep.Checks {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", c.Status, c.Name, c.Detail)

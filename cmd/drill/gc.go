@@ -10,25 +10,33 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/drill-dev/drill/harness/docker"
+	"github.com/drill-dev/drill/harness/kube"
+	"github.com/drill-dev/drill/harness/runtime"
 )
 
 func init() { register(newGCCmd) }
 
 func newGCCmd(st *state) *cobra.Command {
-	var opts docker.GCOptions
+	var opts runtime.GCOptions
+	var rf runtimeFlags
 	cmd := &cobra.Command{
 		Use:   "gc",
-		Short: "Remove the containers, networks and volumes that dead drills left behind",
+		Short: "Remove the containers, networks and volumes (or namespaces) that dead drills left behind",
 		Long: `Gc finds every container, network and volume labelled drill.run-id and removes those of runs
 that are over: started on this host by a process that is gone (a drill killed with SIGKILL, a
 crashed CI job). With --older-than it also removes runs that started longer ago than that,
 whether their process still runs or not and on any host; with --run it removes one run. It
 removes containers first, then networks, then volumes, and never touches anything without
-drill's label. A live drill's resources are left alone.`,
+drill's label. A live drill's resources are left alone.
+
+With --runtime kube it does the same on a Kubernetes cluster, where a drill is one namespace:
+it finds the namespaces labelled app.kubernetes.io/managed-by=drill, reads their runs' labels
+and deletes the dead runs' namespaces with everything in them, waiting until each is gone.`,
 		Example: `  drill gc --dry-run
   drill gc
   drill gc --older-than 24h
-  drill gc --run atlassian-2022-small-20260501T120000Z`,
+  drill gc --run atlassian-2022-small-20260501T120000Z
+  drill gc --runtime kube --kubeconfig /var/tmp/drill-kube/admin.kubeconfig --dry-run`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if opts.OlderThan < 0 {
@@ -38,18 +46,27 @@ drill's label. A live drill's resources are left alone.`,
 				return withCode(exitUsage, errors.New("--run and --older-than do not combine: --run removes one run whatever its age"))
 			}
 			ctx := cmd.Context()
-			eng, err := connect(ctx, st, "gc")
+			eng, err := connect(ctx, st, "gc", rf)
 			if err != nil {
 				return withCode(exitInconclusive, err)
 			}
 			defer eng.Close()
-			rep, err := docker.GC(ctx, eng.Docker, opts)
-			writeGC(st.Stdout, rep, opts)
+			var rep runtime.GCReport
+			if eng.Kube != nil {
+				rep, err = kube.GC(ctx, eng.Kube, opts)
+			} else {
+				rep, err = docker.GC(ctx, eng.Docker, opts)
+			}
+			writeGC(st.Stdout, rep, opts, eng.Kube != nil)
 			if err != nil {
 				return withCode(exitInconclusive, fmt.Errorf("gc: %w", err))
 			}
 			if opts.RunID != "" && len(rep.Removed()) == 0 {
-				return withCode(exitUsage, fmt.Errorf("gc: no container, network or volume carries %s=%s", docker.LabelRunID, opts.RunID))
+				what := "container, network or volume"
+				if eng.Kube != nil {
+					what = "namespace"
+				}
+				return withCode(exitUsage, fmt.Errorf("gc: no %s carries %s=%s", what, runtime.LabelRunID, opts.RunID))
 			}
 			return nil
 		},
@@ -58,11 +75,13 @@ drill's label. A live drill's resources are left alone.`,
 	f.DurationVar(&opts.OlderThan, "older-than", 0, "also remove runs that started longer ago than this, live or not (e.g. 1h)")
 	f.StringVar(&opts.RunID, "run", "", "remove this run only (its drill.run-id), whatever its state")
 	f.BoolVar(&opts.DryRun, "dry-run", false, "print what would be removed and remove nothing")
+	addRuntimeFlags(cmd, st, &rf)
 	return cmd
 }
 
-// writeGC prints one line per run found and a summary.
-func writeGC(w io.Writer, rep docker.GCReport, opts docker.GCOptions) {
+// writeGC prints one line per run found and a summary: of containers, networks and volumes, or
+// on Kubernetes of namespaces.
+func writeGC(w io.Writer, rep runtime.GCReport, opts runtime.GCOptions, onKube bool) {
 	verb := "removed"
 	if opts.DryRun {
 		verb = "would remove"
@@ -84,27 +103,33 @@ func writeGC(w io.Writer, rep docker.GCReport, opts docker.GCOptions) {
 			r.Reason, resources(r))
 	}
 	removed := rep.Removed()
-	var c, n, v int
+	var c, n, v, ns int
 	for _, r := range removed {
-		c, n, v = c+len(r.Containers), n+len(r.Networks), v+len(r.Volumes)
+		c, n, v, ns = c+len(r.Containers), n+len(r.Networks), v+len(r.Volumes), ns+len(r.Namespaces)
+	}
+	what := countNoun(c, "container", "containers") + ", " + countNoun(n, "network", "networks") + ", " + countNoun(v, "volume", "volumes")
+	where := "engine"
+	if onKube {
+		what, where = countNoun(ns, "namespace", "namespaces"), "cluster"
 	}
 	switch {
 	case len(rep.Runs) == 0:
-		fmt.Fprintln(w, "nothing of drill's on this engine")
+		fmt.Fprintf(w, "nothing of drill's on this %s\n", where)
 	case opts.RunID == "":
-		fmt.Fprintf(w, "%s %s (%s, %s, %s); kept %s\n", verb, countNoun(len(removed), "run", "runs"),
-			countNoun(c, "container", "containers"), countNoun(n, "network", "networks"), countNoun(v, "volume", "volumes"),
-			countNoun(kept, "run", "runs"))
+		fmt.Fprintf(w, "%s %s (%s); kept %s\n", verb, countNoun(len(removed), "run", "runs"), what, countNoun(kept, "run", "runs"))
 	}
 }
 
 // resources lists a run's resources by kind.
-func resources(r docker.GCRun) string {
+func resources(r runtime.GCRun) string {
 	var parts []string
 	for _, k := range []struct {
 		one, many string
 		names     []string
-	}{{"container", "containers", r.Containers}, {"network", "networks", r.Networks}, {"volume", "volumes", r.Volumes}} {
+	}{
+		{"container", "containers", r.Containers}, {"network", "networks", r.Networks},
+		{"volume", "volumes", r.Volumes}, {"namespace", "namespaces", r.Namespaces},
+	} {
 		if len(k.names) > 0 {
 			parts = append(parts, countNoun(len(k.names), k.one, k.many)+" "+strings.Join(k.names, ", "))
 		}

@@ -35,7 +35,7 @@ func TestGCNoEngine(t *testing.T) {
 }
 
 // labelledRun creates a network and a volume labelled as run and removes them at the end.
-func labelledRun(t *testing.T, rt *docker.Runtime, run docker.RunLabels) (nw, vol string) {
+func labelledRun(t *testing.T, rt *docker.Runtime, run runtime.RunLabels) (nw, vol string) {
 	t.Helper()
 	ctx := context.Background()
 	nw, vol = "gc-test-"+run.RunID, "gc-test-"+run.RunID
@@ -58,13 +58,13 @@ func labelledRun(t *testing.T, rt *docker.Runtime, run docker.RunLabels) (nw, vo
 func TestGC(t *testing.T) {
 	rt := requireDocker(t)
 	suffix := time.Now().Format("150405.000000")
-	dead := docker.NewRunLabels("gc-dead-"+suffix, "unit", "small")
+	dead := runtime.NewRunLabels("gc-dead-"+suffix, "unit", "small")
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	if err := cmd.Run(); err != nil {
 		t.Fatal(err)
 	}
 	dead.PID = cmd.Process.Pid
-	live := docker.NewRunLabels("gc-live-"+suffix, "unit", "small")
+	live := runtime.NewRunLabels("gc-live-"+suffix, "unit", "small")
 	deadN, deadV := labelledRun(t, rt, dead)
 	labelledRun(t, rt, live)
 
@@ -102,7 +102,7 @@ func TestGC(t *testing.T) {
 
 func exists(t *testing.T, rt *docker.Runtime, nw, vol string) bool {
 	t.Helper()
-	rep, err := docker.GC(context.Background(), rt, docker.GCOptions{DryRun: true, RunID: "none"})
+	rep, err := docker.GC(context.Background(), rt, runtime.GCOptions{DryRun: true, RunID: "none"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,6 +30,7 @@ type renderFlags struct {
 	t0      string
 	args    map[string]string
 	run     string
+	rt      runtimeFlags
 }
 
 func newRenderCmd(st *state) *cobra.Command {
@@ -59,7 +60,8 @@ as <t0> and <hit> unless --t0 gives the instant.
 --run sends http, sql and exec requests (probes, and steps of those kinds); a step that writes
 changes the kept stack as the drill would. Exit codes: 0 rendered (and, with --run, answered
 without error), 1 a request sent failed or a probe did not pass, 2 invalid input, 3 the engine
-or the run could not be reached.`,
+or the run could not be reached. --runtime (and --kubeconfig, --context) say where the kept run
+is; on kube, --run is not supported yet.`,
 		Example: `  drill render pg-tenant-purge health --sites 1,4
   drill render stacks/cloudsuite/stack.yaml health-batch --product tracker --sites 1,4
   drill render pg-tenant-purge recover.2.1 --sites 3
@@ -80,6 +82,7 @@ or the run could not be reached.`,
 	fl.StringVar(&f.t0, "t0", "", "the fault instant .T0 and .Hit stand for, RFC 3339 (default: placeholders <t0>, <hit>)")
 	fl.StringToStringVar(&f.args, "arg", nil, "an action argument for ACTION.M (repeat: --arg tenant=t-001)")
 	fl.StringVar(&f.run, "run", "", "send the request once to this kept run (its drill.run-id, printed by drill run --keep)")
+	addRuntimeFlags(cmd, st, &f.rt)
 	return cmd
 }
 
@@ -110,7 +113,7 @@ func render(ctx context.Context, st *state, ref, what string, f renderFlags) err
 	}
 	var kept *keptRun
 	if f.run != "" {
-		if kept, err = attach(ctx, st, r.stack, f.run); err != nil {
+		if kept, err = attach(ctx, st, r.stack, f.run, f.rt); err != nil {
 			return withCode(exitInconclusive, err)
 		}
 		defer kept.close()

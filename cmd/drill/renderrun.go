@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/drill-dev/drill/harness"
+	"github.com/drill-dev/drill/harness/kube"
 	"github.com/drill-dev/drill/harness/launch"
 	"github.com/drill-dev/drill/harness/runtime"
 	"github.com/drill-dev/drill/harness/transport"
@@ -25,22 +26,39 @@ func (k *keptRun) close() {
 }
 
 // attach connects to the engine and finds the kept run's containers by its run label.
-func attach(ctx context.Context, st *state, stack *scenarios.Stack, runID string) (*keptRun, error) {
-	eng, err := connect(ctx, st, "render")
+func attach(ctx context.Context, st *state, stack *scenarios.Stack, runID string, rf runtimeFlags) (*keptRun, error) {
+	eng, err := connect(ctx, st, "render", rf)
 	if err != nil {
 		return nil, err
 	}
-	if eng.Docker == nil {
-		_ = eng.Close()
-		return nil, fmt.Errorf("--run: finding a kept run needs the Docker runtime")
-	}
-	ctrs, err := eng.Docker.RunContainers(ctx, runID)
+	ctrs, err := keptContainers(ctx, eng.Runtime, runID)
 	if err != nil {
 		_ = eng.Close()
 		return nil, fmt.Errorf("--run %s: %w", runID, err)
 	}
 	svcs := keptServices{run: runID, stack: stack.Name, ctrs: ctrs}
 	return &keptRun{eng: eng, plane: transport.New(stack, svcs)}, nil
+}
+
+// runFinder is a runtime that finds a kept run's containers by its run label, attached: the
+// Docker runtime does; the Kubernetes runtime will (its RunContainers, with the same contract).
+type runFinder interface {
+	RunContainers(ctx context.Context, runID string) (map[string]runtime.Container, error)
+}
+
+// keptContainers finds a kept run's containers on the engine's runtime, by name.
+func keptContainers(ctx context.Context, rt runtime.Runtime, runID string) (map[string]runtime.Container, error) {
+	if f, ok := rt.(runFinder); ok {
+		return f.RunContainers(ctx, runID)
+	}
+	if k, ok := rt.(*kube.Runtime); ok {
+		ns, err := k.RunNamespace(ctx, runID)
+		if err != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("not yet on --runtime kube: drill cannot attach to a kept run's pods yet (they are in namespace %s: kubectl -n %s get pods)", ns, ns)
+	}
+	return nil, fmt.Errorf("the %T runtime cannot find a kept run's containers", rt)
 }
 
 // keptServices finds a kept run's service containers by the names the engine gave them.

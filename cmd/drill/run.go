@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/drill-dev/drill/harness"
+	"github.com/drill-dev/drill/harness/kube"
 	"github.com/drill-dev/drill/harness/launch"
 	"github.com/drill-dev/drill/harness/runtime"
 	"github.com/drill-dev/drill/reports"
@@ -36,6 +37,7 @@ type runFlags struct {
 	shard    string
 	manual   string
 	cpuProf  string
+	rt       runtimeFlags
 
 	// lines are the terminal's lines when manual steps are answered there.
 	lines <-chan string
@@ -92,6 +94,7 @@ Exit codes: 0 pass (or a negative control that caught what it declares), 1 fail,
 	fl.StringVar(&f.shard, "shard", "", "run only shard K of N of the scenario × size cells (K/N)")
 	fl.StringVar(&f.manual, "manual", "auto", "manual steps: wait (for the terminal and drill ack), simulate (their simulate time), or auto (wait on a terminal outside CI)")
 	fl.StringVar(&f.cpuProf, "cpu-profile", "", "write drill's own CPU profile to this file (go tool pprof reads it): where the harness spends its cost")
+	addRuntimeFlags(cmd, st, &f.rt)
 	return cmd
 }
 
@@ -146,10 +149,10 @@ func runDrills(ctx context.Context, st *state, args []string, f runFlags) error 
 	if f.manual == manualWait && st.StdinTerminal {
 		f.lines = terminalLines(st.Stdin)
 	}
-	eng, err := connect(ctx, st, "")
+	eng, err := connect(ctx, st, "", f.rt)
 	if err == nil {
 		defer eng.Close()
-		err = preflight(ctx, eng.Docker, cells)
+		err = preflight(ctx, eng, cells)
 	}
 	if err != nil {
 		fmt.Fprintln(st.Stderr, "drill:", err)
@@ -157,7 +160,7 @@ func runDrills(ctx context.Context, st *state, args []string, f runFlags) error 
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	go watchSignals(ctx, st, cancel)
+	go watchSignals(ctx, st, cancel, f.rt)
 	var codes []int
 	for _, c := range cells {
 		if ctx.Err() != nil {
@@ -175,7 +178,7 @@ func runDrills(ctx context.Context, st *state, args []string, f runFlags) error 
 }
 
 // watchSignals cancels the drills on the first interrupt and exits at once on the second.
-func watchSignals(ctx context.Context, st *state, cancel context.CancelFunc) {
+func watchSignals(ctx context.Context, st *state, cancel context.CancelFunc, rf runtimeFlags) {
 	if st.Signals == nil {
 		return
 	}
@@ -187,7 +190,7 @@ func watchSignals(ctx context.Context, st *state, cancel context.CancelFunc) {
 	fmt.Fprintln(st.Stderr, "drill: interrupted: stopping the drill and tearing down (Ctrl-C again to exit now)")
 	cancel()
 	<-st.Signals
-	fmt.Fprintln(st.Stderr, "drill: exiting now; containers may be left behind: remove them with\n  drill gc")
+	fmt.Fprintln(st.Stderr, "drill: exiting now; containers may be left behind: remove them with\n  "+rf.gcCommand(""))
 	st.Exit(exitInterrupted)
 }
 
@@ -266,14 +269,39 @@ func runCell(ctx context.Context, st *state, rt runtime.Runtime, c harness.Cell,
 	}
 	path := launch.ResultPath(dir)
 	fmt.Fprintf(st.Stdout, "%s: %s — %s\n", label, result.OutcomeOf(res).Label, res.Reason)
-	for _, e := range res.Timeline {
-		if e.Kind == result.EventKept {
-			fmt.Fprintln(st.Stdout, "kept:", e.Name)
-		}
-	}
+	writeKept(ctx, st, rt, res, f.rt)
 	fmt.Fprintf(st.Stdout, "result: %s\n", path)
 	writeReports(context.WithoutCancel(ctx), st, res, dir, outs, f.history)
 	return result.OutcomeOf(res).Exit
+}
+
+// writeKept prints, for a kept stack, where its services are and how to remove it; on
+// Kubernetes, also its namespace and how to look at its pods.
+func writeKept(ctx context.Context, st *state, rt runtime.Runtime, res *result.Result, rf runtimeFlags) {
+	kept := false
+	for _, e := range res.Timeline {
+		if e.Kind != result.EventKept {
+			continue
+		}
+		kept = true
+		if strings.HasPrefix(e.Name, "remove it with: ") {
+			continue // said below, for this runtime
+		}
+		fmt.Fprintln(st.Stdout, "kept:", e.Name)
+	}
+	if !kept {
+		return
+	}
+	if k, ok := rt.(*kube.Runtime); ok {
+		ns, err := k.RunNamespace(ctx, res.Run.ID)
+		if err != nil {
+			ns = "NAMESPACE"
+			fmt.Fprintln(st.Stderr, "drill:", err)
+		}
+		fmt.Fprintf(st.Stdout, "kept: namespace %s: kubectl -n %s get pods\n", ns, ns)
+		fmt.Fprintf(st.Stdout, "kept: the addresses above close when drill exits; reach a pod with kubectl -n %s port-forward pod/POD PORT\n", ns)
+	}
+	fmt.Fprintln(st.Stdout, "kept: remove it with:", rf.gcCommand(res.Run.ID))
 }
 
 // progressFor picks the progress display; done finishes it.

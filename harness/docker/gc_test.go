@@ -23,7 +23,7 @@ func deadPID() int {
 }
 
 // fakeRun creates a network, a volume and a container labelled as run, and returns their names.
-func fakeRun(ctx SpecContext, run docker.RunLabels) (ctr, nw, vol string) {
+func fakeRun(ctx SpecContext, run runtime.RunLabels) (ctr, nw, vol string) {
 	GinkgoHelper()
 	nw, vol = name("net"), name("vol")
 	Expect(rt.CreateNetwork(ctx, nw, labels(run.Map()))).To(Succeed())
@@ -47,7 +47,7 @@ func volumeExists(ctx SpecContext, n string) bool {
 	return err == nil
 }
 
-func runIDs(runs []docker.GCRun) []string {
+func runIDs(runs []runtime.GCRun) []string {
 	var ids []string
 	for _, r := range runs {
 		ids = append(ids, r.Labels.RunID)
@@ -58,15 +58,15 @@ func runIDs(runs []docker.GCRun) []string {
 var _ = Describe("GC", Label("docker"), func() {
 	BeforeEach(requireDocker)
 	// Stay inside this suite's resources: other drills may run on this machine.
-	scope := func(o docker.GCOptions) docker.GCOptions {
+	scope := func(o runtime.GCOptions) runtime.GCOptions {
 		o.Labels = map[string]string{"drill.test": session}
 		return o
 	}
 
 	It("removes a dead run's containers, networks and volumes, and leaves a live run and unlabelled resources", func(ctx SpecContext) {
-		dead := docker.NewRunLabels("dead-"+randomHex(), "unit", "small")
+		dead := runtime.NewRunLabels("dead-"+randomHex(), "unit", "small")
 		dead.PID = deadPID()
-		live := docker.NewRunLabels("live-"+randomHex(), "unit", "small")
+		live := runtime.NewRunLabels("live-"+randomHex(), "unit", "small")
 		deadC, deadN, deadV := fakeRun(ctx, dead)
 		liveC, liveN, liveV := fakeRun(ctx, live)
 		DeferCleanup(func(ctx SpecContext) { _ = rt.RemoveNetwork(ctx, liveN) })
@@ -74,7 +74,7 @@ var _ = Describe("GC", Label("docker"), func() {
 		bare := startSleeper(ctx, runtime.ContainerSpec{Volumes: map[string]string{bareV: "/data"}})
 
 		By("a dry run reports and removes nothing")
-		rep, err := docker.GC(ctx, rt, scope(docker.GCOptions{DryRun: true}))
+		rep, err := docker.GC(ctx, rt, scope(runtime.GCOptions{DryRun: true}))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(runIDs(rep.Removed())).To(ConsistOf(dead.RunID))
 		Expect(runIDs(rep.Runs)).To(ConsistOf(dead.RunID, live.RunID))
@@ -85,7 +85,7 @@ var _ = Describe("GC", Label("docker"), func() {
 		Expect(containerExists(ctx, deadC)).To(BeTrue())
 
 		By("gc removes the dead run only")
-		rep, err = docker.GC(ctx, rt, scope(docker.GCOptions{}))
+		rep, err = docker.GC(ctx, rt, scope(runtime.GCOptions{}))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(runIDs(rep.Removed())).To(ConsistOf(dead.RunID))
 		Expect(containerExists(ctx, deadC)).To(BeFalse())
@@ -98,7 +98,7 @@ var _ = Describe("GC", Label("docker"), func() {
 		Expect(volumeExists(ctx, bareV)).To(BeTrue())
 
 		By("--run removes a live run when asked by its ID")
-		rep, err = docker.GC(ctx, rt, scope(docker.GCOptions{RunID: live.RunID}))
+		rep, err = docker.GC(ctx, rt, scope(runtime.GCOptions{RunID: live.RunID}))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(runIDs(rep.Removed())).To(ConsistOf(live.RunID))
 		Expect(containerExists(ctx, liveC) || networkExists(ctx, liveN) || volumeExists(ctx, liveV)).To(BeFalse())
@@ -106,19 +106,19 @@ var _ = Describe("GC", Label("docker"), func() {
 	})
 
 	It("removes runs older than --older-than, from any host", func(ctx SpecContext) {
-		old := docker.NewRunLabels("old-"+randomHex(), "unit", "small")
+		old := runtime.NewRunLabels("old-"+randomHex(), "unit", "small")
 		old.Host, old.Started = "elsewhere", time.Now().Add(-2*time.Hour).UTC().Truncate(time.Second)
 		_, oldN, oldV := fakeRun(ctx, old)
 		DeferCleanup(func(ctx SpecContext) { _ = rt.RemoveNetwork(ctx, oldN) })
 
-		rep, err := docker.GC(ctx, rt, scope(docker.GCOptions{}))
+		rep, err := docker.GC(ctx, rt, scope(runtime.GCOptions{}))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(rep.Removed()).To(BeEmpty(), "another host's run is not ours to judge")
 
-		rep, err = docker.GC(ctx, rt, scope(docker.GCOptions{OlderThan: time.Hour}))
+		rep, err = docker.GC(ctx, rt, scope(runtime.GCOptions{OlderThan: time.Hour}))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(runIDs(rep.Removed())).To(ConsistOf(old.RunID))
-		Expect(slices.ContainsFunc(rep.Runs, func(r docker.GCRun) bool { return r.Labels.Host == "elsewhere" })).To(BeTrue())
+		Expect(slices.ContainsFunc(rep.Runs, func(r runtime.GCRun) bool { return r.Labels.Host == "elsewhere" })).To(BeTrue())
 		Expect(networkExists(ctx, oldN) || volumeExists(ctx, oldV)).To(BeFalse())
 	})
 })

@@ -11,49 +11,6 @@ import (
 	"github.com/drill-dev/drill/harness/runtime"
 )
 
-// Status is the outcome of one pre-flight check.
-type Status string
-
-// A Fail blocks a drill; a Warn is worth knowing but does not.
-const (
-	OK   Status = "ok"
-	Warn Status = "warn"
-	Fail Status = "FAIL"
-)
-
-// Check is one pre-flight check: what was checked, the outcome, and the evidence or the remedy.
-type Check struct {
-	Name   string
-	Status Status
-	Detail string
-}
-
-// Report is the outcome of the pre-flight checks, in the order they ran.
-type Report struct {
-	Checks []Check
-}
-
-// Blocked reports whether any check failed: a drill started now would be inconclusive.
-func (r Report) Blocked() bool {
-	for _, c := range r.Checks {
-		if c.Status == Fail {
-			return true
-		}
-	}
-	return false
-}
-
-// Failures returns the failed checks.
-func (r Report) Failures() []Check {
-	var out []Check
-	for _, c := range r.Checks {
-		if c.Status == Fail {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
 // MinFreeDisk is the free space below which a drill does not start: a PostgreSQL stack with
 // WAL archiving and a base backup writes hundreds of megabytes at the smallest size.
 const MinFreeDisk = 2 << 30
@@ -64,15 +21,15 @@ const BuildHint = "make images (or drill images)"
 // Preflight checks what a drill needs before it creates anything: the engine answers (and
 // which version), each image is present locally (drill never pulls), free disk in the engine's
 // data root (or /) is at least MinFreeDisk, and the two testcontainers settings are in force.
-func Preflight(ctx context.Context, rt *Runtime, images []string) Report {
-	var rep Report
+func Preflight(ctx context.Context, rt *Runtime, images []string) runtime.Report {
+	var rep runtime.Report
 	info, err := rt.Info(ctx)
 	if err != nil {
-		rep.Checks = append(rep.Checks, Check{Name: "docker", Status: Fail, Detail: err.Error()})
+		rep.Checks = append(rep.Checks, runtime.Check{Name: "docker", Status: runtime.Fail, Detail: err.Error()})
 		rep.Checks = append(rep.Checks, SettingsChecks(os.Getenv)...)
 		return rep
 	}
-	rep.Checks = append(rep.Checks, Check{Name: "docker", Status: OK, Detail: fmt.Sprintf(
+	rep.Checks = append(rep.Checks, runtime.Check{Name: "docker", Status: runtime.OK, Detail: fmt.Sprintf(
 		"Docker %s (API %s) at %s, %d CPUs", info.ServerVersion, info.APIVersion, info.Host, info.CPUs)})
 	for _, img := range images {
 		rep.Checks = append(rep.Checks, imageCheck(ctx, rt, img))
@@ -82,54 +39,54 @@ func Preflight(ctx context.Context, rt *Runtime, images []string) Report {
 	return rep
 }
 
-func imageCheck(ctx context.Context, rt *Runtime, ref string) Check {
-	c := Check{Name: "image " + ref}
+func imageCheck(ctx context.Context, rt *Runtime, ref string) runtime.Check {
+	c := runtime.Check{Name: "image " + ref}
 	id, err := rt.ImageID(ctx, ref)
 	switch {
 	case err == nil:
-		c.Status, c.Detail = OK, "present ("+shortID(id)+")"
+		c.Status, c.Detail = runtime.OK, "present ("+shortID(id)+")"
 	case errors.Is(err, runtime.ErrImageMissing):
-		c.Status, c.Detail = Fail, "missing, and drill never pulls: build it with "+BuildHint
+		c.Status, c.Detail = runtime.Fail, "missing, and drill never pulls: build it with "+BuildHint
 	default:
-		c.Status, c.Detail = Fail, err.Error()
+		c.Status, c.Detail = runtime.Fail, err.Error()
 	}
 	return c
 }
 
 // BuildCheck checks an image a drill builds when it is absent: present, or buildable from dir
 // (a folder with a Dockerfile; drill builds it before the drill starts).
-func BuildCheck(ctx context.Context, rt *Runtime, ref, dir string) Check {
+func BuildCheck(ctx context.Context, rt *Runtime, ref, dir string) runtime.Check {
 	c := imageCheck(ctx, rt, ref)
-	if c.Status != Fail || !strings.HasPrefix(c.Detail, "missing") {
+	if c.Status != runtime.Fail || !strings.HasPrefix(c.Detail, "missing") {
 		return c
 	}
-	c.Status, c.Detail = OK, "absent: a drill builds it first from "+dir
+	c.Status, c.Detail = runtime.OK, "absent: a drill builds it first from "+dir
 	if fi, err := os.Stat(filepath.Join(dir, "Dockerfile")); err != nil || fi.IsDir() {
-		c.Status, c.Detail = Fail, "missing, and its build folder "+dir+" has no Dockerfile: drill never pulls"
+		c.Status, c.Detail = runtime.Fail, "missing, and its build folder "+dir+" has no Dockerfile: drill never pulls"
 	}
 	return c
 }
 
-func diskCheck(free uint64) Check {
-	c := Check{Name: "disk", Status: OK, Detail: humanBytes(free) + " free for Docker"}
+func diskCheck(free uint64) runtime.Check {
+	c := runtime.Check{Name: "disk", Status: runtime.OK, Detail: runtime.HumanBytes(free) + " free for Docker"}
 	switch {
 	case free == 0:
-		c.Status, c.Detail = Warn, "free space unknown (the engine is not on this machine)"
+		c.Status, c.Detail = runtime.Warn, "free space unknown (the engine is not on this machine)"
 	case free < MinFreeDisk:
-		c.Status, c.Detail = Fail, fmt.Sprintf("%s free for Docker, less than the %s a drill needs: free some (docker system prune removes unused images and volumes)",
-			humanBytes(free), humanBytes(MinFreeDisk))
+		c.Status, c.Detail = runtime.Fail, fmt.Sprintf("%s free for Docker, less than the %s a drill needs: free some (docker system prune removes unused images and volumes)",
+			runtime.HumanBytes(free), runtime.HumanBytes(MinFreeDisk))
 	}
 	return c
 }
 
 // SettingsChecks reports the two testcontainers settings as getenv sees them.
-func SettingsChecks(getenv func(string) string) []Check {
-	ryuk := Check{Name: EnvRyukDisabled, Status: OK, Detail: "true: cleanup is drill's (labels and drill gc)"}
+func SettingsChecks(getenv func(string) string) []runtime.Check {
+	ryuk := runtime.Check{Name: EnvRyukDisabled, Status: runtime.OK, Detail: "true: cleanup is drill's (labels and drill gc)"}
 	if v := getenv(EnvRyukDisabled); v != "true" {
-		ryuk.Status = Warn
+		ryuk.Status = runtime.Warn
 		ryuk.Detail = fmt.Sprintf("%q: the Ryuk reaper is on and its image must be present or pullable; set it to true (only the literal true disables it)", v)
 	}
-	host := Check{Name: EnvHostOverride, Status: OK}
+	host := runtime.Check{Name: EnvHostOverride, Status: runtime.OK}
 	v := getenv(EnvHostOverride)
 	switch {
 	case !isLocalHost(getenv("DOCKER_HOST")):
@@ -141,30 +98,16 @@ func SettingsChecks(getenv func(string) string) []Check {
 	case v == "localhost" || v == "127.0.0.1":
 		host.Detail = v + ": mapped ports are reached on this machine"
 	case v == "":
-		host.Status = Warn
+		host.Status = runtime.Warn
 		host.Detail = "unset with a local engine: testcontainers may reach mapped ports through a gateway off this machine; set it to localhost"
 	default:
-		host.Status = Warn
+		host.Status = runtime.Warn
 		host.Detail = fmt.Sprintf("%q with a local engine: testcontainers may reach mapped ports through a gateway off this machine; set it to localhost", v)
 	}
-	return []Check{ryuk, host}
+	return []runtime.Check{ryuk, host}
 }
 
 func shortID(id string) string {
 	id = strings.TrimPrefix(id, "sha256:")
 	return id[:min(12, len(id))]
-}
-
-// humanBytes formats n in binary units with one decimal.
-func humanBytes(n uint64) string {
-	const unit = 1 << 10
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := uint64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }

@@ -39,7 +39,7 @@ var _ = Describe("Runtime", Label("docker"), func() {
 	})
 
 	It("labels containers, networks and volumes", func(ctx SpecContext) {
-		run := docker.NewRunLabels("lbl-"+randomHex(), "unit", "small")
+		run := runtime.NewRunLabels("lbl-"+randomHex(), "unit", "small")
 		nw := name("net")
 		err := rt.CreateNetwork(ctx, nw, labels(run.Map()))
 		DeferCleanup(func(ctx SpecContext) { Expect(rt.RemoveNetwork(ctx, nw)).To(Succeed()) })
@@ -49,11 +49,11 @@ var _ = Describe("Runtime", Label("docker"), func() {
 
 		ci, err := cli.ContainerInspect(ctx, c.ID(), client.ContainerInspectOptions{})
 		Expect(err).NotTo(HaveOccurred())
-		Expect(ci.Container.Config.Labels).To(HaveKeyWithValue(docker.LabelRunID, run.RunID))
+		Expect(ci.Container.Config.Labels).To(HaveKeyWithValue(runtime.LabelRunID, run.RunID))
 		Expect(ci.Container.HostConfig.Init).To(HaveValue(BeTrue()))
 		ni, err := cli.NetworkInspect(ctx, nw, client.NetworkInspectOptions{})
 		Expect(err).NotTo(HaveOccurred())
-		Expect(ni.Network.Labels).To(HaveKeyWithValue(docker.LabelPID, run.Map()[docker.LabelPID]))
+		Expect(ni.Network.Labels).To(HaveKeyWithValue(runtime.LabelPID, run.Map()[runtime.LabelPID]))
 		vi, err := cli.VolumeInspect(ctx, v, client.VolumeInspectOptions{})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(vi.Volume.Labels).To(HaveKeyWithValue(testLabelKey, session))

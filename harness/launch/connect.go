@@ -3,23 +3,37 @@ package launch
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/drill-dev/drill/harness/docker"
+	"github.com/drill-dev/drill/harness/kube"
 	"github.com/drill-dev/drill/harness/runtime"
 )
 
-// Docker is the name of the Docker runtime: the only runtime so far, and the default.
-const Docker = "docker"
+// The runtimes by name.
+const (
+	// Docker is the Docker runtime (harness/docker), the default.
+	Docker = "docker"
+	// Kube is the Kubernetes runtime (harness/kube): a namespace per drill.
+	Kube = "kube"
+)
+
+// Runtimes are the runtime names Connect knows, in the order errors list them.
+var Runtimes = []string{Docker, Kube}
 
 // Engine is a connected engine. The caller should call Close when done.
 type Engine struct {
 	// Runtime is what drills run on.
 	Runtime runtime.Runtime
-	// Docker is the same engine as a Docker runtime, for what only Docker does so far: drill
-	// gc and the pre-flight checks of drill run and drill doctor. Nil on another runtime.
+	// Docker is the same engine as a Docker runtime, for what only Docker does: its drill gc
+	// and its pre-flight checks. Nil on another runtime.
 	Docker *docker.Runtime
+	// Kube is the same engine as a Kubernetes runtime, for its drill gc, its checks and its
+	// namespaces. Nil on another runtime.
+	Kube *kube.Runtime
 
 	close func() error
 }
@@ -31,16 +45,36 @@ func (e *Engine) Close() error { return e.close() }
 type ConnectOption func(*connectConfig)
 
 type connectConfig struct {
-	runtime string
-	getenv  func(string) string
-	setenv  func(key, value string) error
-	timeout time.Duration
-	caller  string
+	runtime    string
+	kubeconfig string
+	kubeCtx    string
+	logger     *slog.Logger
+	getenv     func(string) string
+	setenv     func(key, value string) error
+	timeout    time.Duration
+	caller     string
 }
 
-// WithRuntime connects to the runtime of that name. Default: Docker (the only one so far).
+// WithRuntime connects to the runtime of that name (Docker or Kube). Default: Docker.
 func WithRuntime(name string) ConnectOption {
 	return func(c *connectConfig) { c.runtime = name }
+}
+
+// WithKubeconfig is the kubeconfig file of the Kube runtime. Default: $KUBECONFIG, else
+// ~/.kube/config. The Docker runtime ignores it.
+func WithKubeconfig(path string) ConnectOption {
+	return func(c *connectConfig) { c.kubeconfig = path }
+}
+
+// WithKubeContext is the kubeconfig context of the Kube runtime. Default: the file's current
+// context. The Docker runtime ignores it.
+func WithKubeContext(name string) ConnectOption {
+	return func(c *connectConfig) { c.kubeCtx = name }
+}
+
+// WithLogger gives the Kube runtime a logger for its debug messages. Default: none.
+func WithLogger(l *slog.Logger) ConnectOption {
+	return func(c *connectConfig) { c.logger = l }
 }
 
 // WithGetenv reads the user's settings through getenv. Default: os.Getenv. The settings drill
@@ -98,8 +132,10 @@ func Connect(ctx context.Context, opts ...ConnectOption) (*Engine, error) {
 	switch cfg.runtime {
 	case Docker:
 		return connectDocker(ctx, cfg)
+	case Kube:
+		return connectKube(ctx, cfg)
 	}
-	return nil, fmt.Errorf("unknown runtime %q (want %s)", cfg.runtime, Docker)
+	return nil, fmt.Errorf("unknown runtime %q (want %s)", cfg.runtime, strings.Join(Runtimes, ", "))
 }
 
 func connectDocker(ctx context.Context, cfg connectConfig) (*Engine, error) {
@@ -111,4 +147,12 @@ func connectDocker(ctx context.Context, cfg connectConfig) (*Engine, error) {
 		return nil, err
 	}
 	return &Engine{Runtime: rt, Docker: rt, close: rt.Close}, nil
+}
+
+func connectKube(ctx context.Context, cfg connectConfig) (*Engine, error) {
+	rt, err := kube.New(ctx, kube.Config{Kubeconfig: cfg.kubeconfig, Context: cfg.kubeCtx, Logger: cfg.logger})
+	if err != nil {
+		return nil, err
+	}
+	return &Engine{Runtime: rt, Kube: rt, close: rt.Close}, nil
 }

@@ -4,18 +4,30 @@ import (
 	"context"
 	"errors"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/drill-dev/drill/harness/docker"
+	"github.com/drill-dev/drill/harness/kube"
 )
 
 func TestConnectUnknownRuntime(t *testing.T) {
 	_, err := Connect(context.Background(), WithRuntime("kubernetes"))
-	if err == nil || err.Error() != `unknown runtime "kubernetes" (want docker)` {
+	if err == nil || err.Error() != `unknown runtime "kubernetes" (want docker, kube)` {
 		t.Fatalf("err = %v, want the unknown runtime named with the known ones", err)
 	}
+}
+
+// A kubeconfig that does not exist fails before any request, naming the file.
+func TestConnectKubeMissingKubeconfig(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "absent.kubeconfig")
+	eng, err := Connect(context.Background(), WithRuntime(Kube), WithKubeconfig(path), WithKubeContext("drill"))
+	if eng != nil || !errors.Is(err, kube.ErrNoCluster) || !strings.Contains(err.Error(), "kubeconfig "+path+":") {
+		t.Fatalf("engine %v, err = %v; want no engine and an error naming %s that wraps kube.ErrNoCluster", eng, err, path)
+	}
+	t.Log(err)
 }
 
 // With no engine, Connect has put drill's testcontainers defaults in force (read through the

@@ -3,7 +3,7 @@
 // same way for all of them; Drill runs one drill into a folder (drill.log, the service logs,
 // result.json) the same way for all of them.
 //
-// launch imports harness and harness/docker and is imported only by the programs: nothing in
-// harness imports it. It is the one place that chooses a runtime by name; Docker is the only
-// one so far.
+// launch imports harness and the runtimes (harness/docker, harness/kube) and is imported only
+// by the programs: nothing in harness imports it. It is the one place that chooses a runtime by
+// name (docker, the default, or kube).
 package launch

@@ -1,8 +1,9 @@
-package docker
+package runtime
 
 import (
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -59,5 +60,27 @@ func TestProcessAlive(t *testing.T) {
 	}
 	if processAlive(cmd.Process.Pid, time.Now()) {
 		t.Errorf("exited process %d is alive", cmd.Process.Pid)
+	}
+}
+
+// Judge decides every run with the same rules and lists them oldest first, ties by run ID.
+func TestGCJudge(t *testing.T) {
+	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	opts := GCOptions{Host: "here", Now: func() time.Time { return now }, Alive: func(pid int, _ time.Time) bool { return pid == 100 }}
+	runs := []GCRun{
+		{Labels: RunLabels{RunID: "young", Host: "here", PID: 100, Started: now.Add(-time.Minute)}, Namespaces: []string{"drill-young"}},
+		{Labels: RunLabels{RunID: "b-old", Host: "here", PID: 200, Started: now.Add(-time.Hour)}},
+		{Labels: RunLabels{RunID: "a-old", Host: "there", PID: 200, Started: now.Add(-time.Hour)}},
+	}
+	rep := opts.Judge(runs)
+	var got []string
+	for _, r := range rep.Runs {
+		got = append(got, r.Labels.RunID+":"+strconv.FormatBool(r.Remove))
+	}
+	if want := "a-old:false b-old:true young:false"; strings.Join(got, " ") != want {
+		t.Errorf("Judge = %v, want %s", got, want)
+	}
+	if len(rep.Removed()) != 1 || rep.Runs[2].Namespaces[0] != "drill-young" {
+		t.Errorf("Removed = %+v; runs %+v", rep.Removed(), rep.Runs)
 	}
 }

@@ -1,4 +1,4 @@
-package docker
+package runtime
 
 import (
 	"errors"
@@ -7,19 +7,6 @@ import (
 	"os"
 	"strconv"
 	"time"
-
-	"github.com/drill-dev/drill/harness/runtime"
-)
-
-// The labels that name the run a container, network or volume belongs to: the harness sets
-// them (runtime.Labels); GC finds resources by LabelRunID and never touches anything without it.
-const (
-	LabelRunID    = runtime.LabelRunID
-	LabelHost     = runtime.LabelHost
-	LabelPID      = runtime.LabelPID
-	LabelStarted  = runtime.LabelStarted
-	LabelScenario = runtime.LabelScenario
-	LabelSize     = runtime.LabelSize
 )
 
 // RunLabels names one run of drill on one host: the labels every resource of the run carries.
@@ -36,7 +23,7 @@ type RunLabels struct {
 func NewRunLabels(runID, scenario, size string) RunLabels {
 	return RunLabels{
 		RunID:    runID,
-		Host:     runtime.Hostname(),
+		Host:     Hostname(),
 		PID:      os.Getpid(),
 		Started:  time.Now().UTC().Truncate(time.Second),
 		Scenario: scenario,
@@ -44,8 +31,8 @@ func NewRunLabels(runID, scenario, size string) RunLabels {
 	}
 }
 
-// Map returns the labels as Docker wants them, merged over extra (the run's labels win). The
-// result is a new map.
+// Map returns the labels as a map, merged over extra (the run's labels win). The result is a
+// new map.
 func (r RunLabels) Map(extra ...map[string]string) map[string]string {
 	m := make(map[string]string, 6)
 	for _, e := range extra {

@@ -1,12 +1,10 @@
-package docker
+package runtime
 
 import (
 	"os"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/drill-dev/drill/harness/runtime"
 )
 
 func TestRunLabelsRoundTrip(t *testing.T) {
@@ -51,11 +49,11 @@ func TestParseRunLabelsErrors(t *testing.T) {
 // The labels the harness puts on a run's resources are the ones GC reads back.
 func TestGCReadsTheLabelsTheHarnessWrites(t *testing.T) {
 	started := time.Date(2026, 11, 24, 5, 0, 0, 0, time.UTC)
-	r, err := ParseRunLabels(runtime.Labels("r-2", "volume-loss", "medium", started))
+	r, err := ParseRunLabels(Labels("r-2", "volume-loss", "medium", started))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := RunLabels{RunID: "r-2", Host: runtime.Hostname(), PID: os.Getpid(), Started: started, Scenario: "volume-loss", Size: "medium"}
+	want := RunLabels{RunID: "r-2", Host: Hostname(), PID: os.Getpid(), Started: started, Scenario: "volume-loss", Size: "medium"}
 	if r != want {
 		t.Fatalf("parsed %+v, want %+v", r, want)
 	}
