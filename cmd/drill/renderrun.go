@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/drill-dev/drill/harness"
-	"github.com/drill-dev/drill/harness/kube"
 	"github.com/drill-dev/drill/harness/launch"
 	"github.com/drill-dev/drill/harness/runtime"
 	"github.com/drill-dev/drill/harness/transport"
@@ -41,7 +40,7 @@ func attach(ctx context.Context, st *state, stack *scenarios.Stack, runID string
 }
 
 // runFinder is a runtime that finds a kept run's containers by its run label, attached: the
-// Docker runtime does; the Kubernetes runtime will (its RunContainers, with the same contract).
+// Docker and the Kubernetes runtimes do.
 type runFinder interface {
 	RunContainers(ctx context.Context, runID string) (map[string]runtime.Container, error)
 }
@@ -50,13 +49,6 @@ type runFinder interface {
 func keptContainers(ctx context.Context, rt runtime.Runtime, runID string) (map[string]runtime.Container, error) {
 	if f, ok := rt.(runFinder); ok {
 		return f.RunContainers(ctx, runID)
-	}
-	if k, ok := rt.(*kube.Runtime); ok {
-		ns, err := k.RunNamespace(ctx, runID)
-		if err != nil {
-			return nil, err
-		}
-		return nil, fmt.Errorf("not yet on --runtime kube: drill cannot attach to a kept run's pods yet (they are in namespace %s: kubectl -n %s get pods)", ns, ns)
 	}
 	return nil, fmt.Errorf("the %T runtime cannot find a kept run's containers", rt)
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/client-go/kubernetes/fake"
 
 	"github.com/drill-dev/drill/harness/kube"
@@ -157,15 +158,26 @@ func TestWriteKeptOnKube(t *testing.T) {
 	}
 }
 
-// render --run on kube finds the run's namespace and says it cannot attach yet.
-func TestKeptContainersOnKubeNotYet(t *testing.T) {
+// render --run on kube finds the run's namespace and attaches to its running pods by the
+// names drill gave them; a run with no running pod or no namespace is a clear error.
+func TestKeptContainersOnKube(t *testing.T) {
 	labels := runtime.NewRunLabels("r-1", "fake-restore", "small").Map()
-	rt := kube.NewForClient(nil, fake.NewClientset(kube.NamespaceObject("drill-r-1", labels)))
-	_, err := keptContainers(context.Background(), rt, "r-1")
-	if err == nil || !strings.HasPrefix(err.Error(), "not yet on --runtime kube") || !strings.Contains(err.Error(), "namespace drill-r-1") {
-		t.Errorf("err = %v", err)
+	ns := kube.NamespaceObject("drill-r-1", labels)
+	pod, err := kube.PodObject(runtime.ContainerSpec{Name: "drill-r-1-db", Image: "drill/postgres:15", Labels: labels}, ns.Name, kube.DefaultHelperImage, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pod.Status.Phase = corev1.PodRunning
+	rt := kube.NewForClient(nil, fake.NewClientset(ns, pod))
+	ctrs, err := keptContainers(context.Background(), rt, "r-1")
+	if err != nil || ctrs["drill-r-1-db"] == nil || len(ctrs) != 1 {
+		t.Errorf("attached %v, %v", ctrs, err)
 	}
 	if _, err := keptContainers(context.Background(), rt, "r-2"); err == nil || !strings.Contains(err.Error(), "no namespace carries drill.run-id=r-2") {
 		t.Errorf("an unknown run: %v", err)
+	}
+	empty := kube.NewForClient(nil, fake.NewClientset(kube.NamespaceObject("drill-r-3", runtime.NewRunLabels("r-3", "x", "small").Map())))
+	if _, err := keptContainers(context.Background(), empty, "r-3"); err == nil || !strings.Contains(err.Error(), "no running pod") {
+		t.Errorf("a run without pods: %v", err)
 	}
 }

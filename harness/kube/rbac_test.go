@@ -1,7 +1,6 @@
 package kube
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,8 +10,6 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/client-go/kubernetes/scheme"
 )
-
-var update = flag.Bool("update", false, "rewrite "+RBACFile+" from RBAC()")
 
 // The file cluster admins apply is what RBAC renders, byte for byte.
 func TestRBACFile(t *testing.T) {
