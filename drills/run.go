@@ -72,8 +72,8 @@ func RunCell(ctx context.Context, c harness.Cell, opts ...Option) *result.Result
 	}
 	rt := cfg.rt
 	if rt == nil {
-		// As drill run connects, bounded to a minute.
-		eng, err := launch.Connect(ctx, launch.WithTimeout(time.Minute))
+		// As drill run connects, bounded to a minute, on the runtime $DRILL_RUNTIME names.
+		eng, err := launch.Connect(ctx, append(launch.FromEnv(os.Getenv), launch.WithTimeout(time.Minute))...)
 		if err != nil {
 			ginkgo.Fail(fmt.Sprintf("drill %s: %v", c.Name(), err))
 		}

@@ -16,7 +16,7 @@ import (
 )
 
 // envRuntime chooses the runtime when --runtime is not given.
-const envRuntime = "DRILL_RUNTIME"
+const envRuntime = launch.EnvRuntime
 
 // runtimeFlags are the flags that choose the engine, shared by run, gc, doctor and render.
 type runtimeFlags struct {

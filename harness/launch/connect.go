@@ -24,6 +24,26 @@ const (
 // Runtimes are the runtime names Connect knows, in the order errors list them.
 var Runtimes = []string{Docker, Kube}
 
+// The environment variables that choose the runtime where no flag does (drill run without
+// --runtime, the Ginkgo helpers of package drills).
+const (
+	// EnvRuntime names the runtime: docker (the default) or kube.
+	EnvRuntime = "DRILL_RUNTIME"
+	// EnvKubeconfig is the kubeconfig of the kube runtime for the Ginkgo helpers (default
+	// $KUBECONFIG, else ~/.kube/config).
+	EnvKubeconfig = "DRILL_KUBECONFIG"
+)
+
+// FromEnv are the options that connect to the runtime the environment names through getenv:
+// $DRILL_RUNTIME, with $DRILL_KUBECONFIG for kube. None when DRILL_RUNTIME is unset (Docker).
+func FromEnv(getenv func(string) string) []ConnectOption {
+	name := getenv(EnvRuntime)
+	if name == "" {
+		return nil
+	}
+	return []ConnectOption{WithRuntime(name), WithKubeconfig(getenv(EnvKubeconfig))}
+}
+
 // Engine is a connected engine. The caller should call Close when done.
 type Engine struct {
 	// Runtime is what drills run on.

@@ -98,3 +98,20 @@ func TestConnectDocker(t *testing.T) {
 		t.Errorf("info %+v, %v", info, err)
 	}
 }
+
+func TestFromEnvNamesTheRuntimeAndItsKubeconfig(t *testing.T) {
+	env := map[string]string{}
+	getenv := func(k string) string { return env[k] }
+	if opts := FromEnv(getenv); opts != nil {
+		t.Errorf("no DRILL_RUNTIME: %d options, want none (Docker)", len(opts))
+	}
+	env[EnvRuntime], env[EnvKubeconfig] = "kube", filepath.Join(t.TempDir(), "absent")
+	_, err := Connect(context.Background(), FromEnv(getenv)...)
+	if !errors.Is(err, kube.ErrNoCluster) || !strings.Contains(err.Error(), env[EnvKubeconfig]) {
+		t.Errorf("kube with a missing kubeconfig: %v", err)
+	}
+	env[EnvRuntime] = "podman"
+	if _, err := Connect(context.Background(), FromEnv(getenv)...); err == nil || !strings.Contains(err.Error(), "docker, kube") {
+		t.Errorf("an unknown runtime: %v", err)
+	}
+}
