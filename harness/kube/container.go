@@ -254,6 +254,12 @@ func (c *Container) Unpause(context.Context) error { return c.wrap("unpause", Er
 // Remove implements runtime.Container: it deletes the pod at once and the Services of its
 // aliases and, when withVolumes, the claims it mounted, and returns once they are gone.
 func (c *Container) Remove(ctx context.Context, withVolumes bool) error {
+	c.mu.Lock()
+	removed := c.state == "removed"
+	c.mu.Unlock()
+	if removed {
+		return c.wrap("remove", runtime.ErrNotFound)
+	}
 	var errs []error
 	if err := c.deletePod(ctx, 0, "removed"); err != nil && !errors.Is(err, runtime.ErrNotFound) {
 		errs = append(errs, err)

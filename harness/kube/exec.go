@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 
 	corev1 "k8s.io/api/core/v1"
@@ -76,8 +77,23 @@ func (r *Runtime) exec(ctx context.Context, ns, pod string, cmd []string, stdin 
 		return runtime.ExecResult{ExitCode: exit.Code, Output: all.Bytes(), Stdout: out.Bytes()}, nil
 	case ctx.Err() != nil:
 		return runtime.ExecResult{}, ctx.Err()
+	case notStarted(err):
+		// As docker exec: 127 for a command not found, 126 for one that could not start.
+		code := 126
+		if strings.Contains(err.Error(), "no such file or directory") || strings.Contains(err.Error(), "executable file not found") {
+			code = 127
+		}
+		msg := append(all.Bytes(), []byte(err.Error()+"\n")...)
+		return runtime.ExecResult{ExitCode: code, Output: msg, Stdout: out.Bytes()}, nil
 	}
 	return runtime.ExecResult{}, err
+}
+
+// notStarted reports whether an exec failed because the container runtime could not start the
+// command (the kubelet passes the OCI runtime's words on as an internal error).
+func notStarted(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "OCI runtime exec failed") || strings.Contains(s, "unable to start container process")
 }
 
 // lockedBuffer is a buffer two streams write into.
