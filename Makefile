@@ -69,6 +69,9 @@ test-short: ## unit tests only, no Docker needed
 # drills runs them. kubetest needs a cluster: make test-kube runs it.
 .PHONY: test
 test: deps-test images ## the whole suite: unit tests, then real containers
+	@# Compile first with both cores (client-go under -race is the bulk); -p 1 below also
+	@# serialises compiling.
+	CGO_ENABLED=1 $(GO) build -race ./...
 	DRILL_LABELS='size:small && !compose' CGO_ENABLED=1 $(GO) test -race -count=1 -timeout 20m -p 1 \
 		$$($(GO) list ./... | grep -v '/kubetest$$')
 

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net"
+	"strconv"
 	"sync"
 	"time"
 
@@ -39,6 +41,8 @@ type Container struct {
 	state    string // "", "exited" after Stop or Kill, "removed" after Remove
 	past     bytes.Buffer
 	forwards map[int]*forward
+	// locals remembers the local port of each pod port's last forward, to open it there again.
+	locals map[int]int
 }
 
 var _ runtime.Container = (*Container)(nil)
@@ -107,7 +111,8 @@ func (c *Container) create(ctx context.Context) error {
 
 // Endpoint implements runtime.Container: 127.0.0.1:PORT of a port-forward to the pod's port,
 // opened on first use, kept open, and opened anew when the pod behind it changed or the
-// forward broke.
+// forward broke, at the same local port when it is free: a container's endpoint stays put
+// for its life (a forward dies with a connection the pod refuses, while a service restarts).
 func (c *Container) Endpoint(ctx context.Context, port int) (string, error) {
 	c.mu.Lock()
 	uid, state := c.uid, c.state
@@ -122,7 +127,10 @@ func (c *Container) Endpoint(ctx context.Context, port int) (string, error) {
 	if f != nil {
 		f.close()
 	}
-	f, err := c.rt.openForward(ctx, c.ns, c.pod, uid, port)
+	c.mu.Lock()
+	local := c.locals[port]
+	c.mu.Unlock()
+	f, err := c.rt.openForward(ctx, c.ns, c.pod, uid, port, local)
 	if err != nil {
 		return "", fmt.Errorf("endpoint %s:%d: %w", c.spec.Name, port, err)
 	}
@@ -131,6 +139,12 @@ func (c *Container) Endpoint(ctx context.Context, port int) (string, error) {
 		old.close()
 	}
 	c.forwards[port] = f
+	if c.locals == nil {
+		c.locals = map[int]int{}
+	}
+	if _, p, err := net.SplitHostPort(f.addr); err == nil {
+		c.locals[port], _ = strconv.Atoi(p)
+	}
 	c.mu.Unlock()
 	return f.addr, nil
 }

@@ -42,8 +42,22 @@ func (f *forward) alive() bool {
 // close ends the forward.
 func (f *forward) close() { f.stopOnce.Do(func() { close(f.stop) }) }
 
-// openForward opens a port-forward on 127.0.0.1, at a port the kernel picks, to a pod's port.
-func (r *Runtime) openForward(ctx context.Context, ns, pod, uid string, port int) (*forward, error) {
+// openForward opens a port-forward on 127.0.0.1 to a pod's port: at local when it is not 0
+// and free (a forward opened again keeps its address, so that pools and caches that hold it
+// stay right), else at a port the kernel picks.
+func (r *Runtime) openForward(ctx context.Context, ns, pod, uid string, port, local int) (*forward, error) {
+	if local != 0 {
+		f, err := r.forwardOn(ctx, ns, pod, uid, port, local)
+		if err == nil {
+			return f, nil
+		}
+		r.log.Debug("port-forward: the previous local port is taken", "pod", ns+"/"+pod, "port", port, "local", local, "err", err)
+	}
+	return r.forwardOn(ctx, ns, pod, uid, port, 0)
+}
+
+// forwardOn opens a port-forward from 127.0.0.1:local (0: the kernel picks) to a pod's port.
+func (r *Runtime) forwardOn(ctx context.Context, ns, pod, uid string, port, local int) (*forward, error) {
 	if r.cfg == nil {
 		return nil, errors.New("no REST config: port-forwards need a cluster")
 	}
@@ -55,7 +69,7 @@ func (r *Runtime) openForward(ctx context.Context, ns, pod, uid string, port int
 	dialer := spdy.NewDialer(upgrader, &http.Client{Transport: tr}, "POST", url)
 	f := &forward{uid: uid, stop: make(chan struct{}), done: make(chan struct{})}
 	ready := make(chan struct{})
-	fw, err := portforward.NewOnAddresses(dialer, []string{"127.0.0.1"}, []string{"0:" + strconv.Itoa(port)},
+	fw, err := portforward.NewOnAddresses(dialer, []string{"127.0.0.1"}, []string{strconv.Itoa(local) + ":" + strconv.Itoa(port)},
 		f.stop, ready, io.Discard, io.Discard)
 	if err != nil {
 		return nil, fmt.Errorf("port-forward to %s/%s:%d: %w", ns, pod, port, err)

@@ -14,6 +14,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
+	"k8s.io/klog/v2"
 
 	"github.com/drill-dev/drill/harness/runtime"
 )
@@ -99,6 +100,10 @@ func New(ctx context.Context, c Config) (*Runtime, error) {
 	if r.helper == "" {
 		r.helper = DefaultHelperImage
 	}
+	// client-go reports what it meets (a port-forward's lost connection, a watch that ended)
+	// through klog, which writes to stderr: route it to the runtime's logger instead, process
+	// wide, as harness/docker does with testcontainers' logger.
+	klog.SetSlogLogger(r.log)
 	pctx, cancel := context.WithTimeout(ctx, connectTimeout)
 	defer cancel()
 	if _, err := cs.Discovery().RESTClient().Get().AbsPath("/version").Do(pctx).Raw(); err != nil {
