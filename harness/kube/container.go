@@ -9,8 +9,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"net"
-	"strconv"
 	"sync"
 	"time"
 
@@ -41,8 +39,6 @@ type Container struct {
 	state    string // "", "exited" after Stop or Kill, "removed" after Remove
 	past     bytes.Buffer
 	forwards map[int]*forward
-	// locals remembers the local port of each pod port's last forward, to open it there again.
-	locals map[int]int
 }
 
 var _ runtime.Container = (*Container)(nil)
@@ -109,43 +105,25 @@ func (c *Container) create(ctx context.Context) error {
 	return nil
 }
 
-// Endpoint implements runtime.Container: 127.0.0.1:PORT of a port-forward to the pod's port,
-// opened on first use, kept open, and opened anew when the pod behind it changed or the
-// forward broke, at the same local port when it is free: a container's endpoint stays put
-// for its life (a forward dies with a connection the pod refuses, while a service restarts).
+// Endpoint implements runtime.Container: 127.0.0.1:PORT where drill's forward of the pod's
+// port listens (forward.go). The forward is made on first use and keeps its address for the
+// container's life: across Stop and Start, each connection goes to the pod of the moment. A
+// container without a running pod has no endpoint, as a stopped Docker container publishes
+// nothing.
 func (c *Container) Endpoint(ctx context.Context, port int) (string, error) {
 	c.mu.Lock()
-	uid, state := c.uid, c.state
-	f := c.forwards[port]
-	c.mu.Unlock()
-	if state != "" || uid == "" {
-		return "", fmt.Errorf("endpoint %s:%d: the pod is not running (%s)", c.spec.Name, port, orStopped(state))
+	defer c.mu.Unlock()
+	if c.state != "" || c.uid == "" {
+		return "", fmt.Errorf("endpoint %s:%d: the pod is not running (%s)", c.spec.Name, port, orStopped(c.state))
 	}
-	if f != nil && f.uid == uid && f.alive() {
+	if f := c.forwards[port]; f != nil {
 		return f.addr, nil
 	}
-	if f != nil {
-		f.close()
-	}
-	c.mu.Lock()
-	local := c.locals[port]
-	c.mu.Unlock()
-	f, err := c.rt.openForward(ctx, c.ns, c.pod, uid, port, local)
+	f, err := c.openForward(port)
 	if err != nil {
 		return "", fmt.Errorf("endpoint %s:%d: %w", c.spec.Name, port, err)
 	}
-	c.mu.Lock()
-	if old := c.forwards[port]; old != nil && old != f {
-		old.close()
-	}
 	c.forwards[port] = f
-	if c.locals == nil {
-		c.locals = map[int]int{}
-	}
-	if _, p, err := net.SplitHostPort(f.addr); err == nil {
-		c.locals[port], _ = strconv.Atoi(p)
-	}
-	c.mu.Unlock()
 	return f.addr, nil
 }
 
@@ -327,7 +305,6 @@ func (c *Container) deletePod(ctx context.Context, grace int64, state string) er
 		c.past.Write(out)
 		c.mu.Unlock()
 	}
-	c.closeForwards()
 	pods := c.rt.cs.CoreV1().Pods(c.ns)
 	err := pods.Delete(ctx, c.pod, metav1.DeleteOptions{GracePeriodSeconds: &grace})
 	if err != nil && !apierrors.IsNotFound(err) {

@@ -1,7 +1,6 @@
 package kube
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -9,97 +8,174 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
-	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/client-go/tools/portforward"
 	"k8s.io/client-go/transport/spdy"
+	"k8s.io/streaming/pkg/httpstream"
 )
 
-// forwardTimeout bounds the opening of a port-forward.
-const forwardTimeout = 30 * time.Second
-
-// forward is a port-forward on 127.0.0.1 to one port of one pod (by UID: a new pod of the same
-// name needs a new forward).
+// forward is a container's port on 127.0.0.1: a listener that lives as long as the container
+// and forwards each connection it accepts to the port of the container's pod at that moment,
+// through the API server's port-forward (one SPDY connection per pod, opened again when it
+// breaks or the pod changes). Unlike client-go's PortForwarder, which ends as a whole when the
+// pod refuses one connection (as a database does while it restarts), a refused connection
+// here closes that connection only; and the address never changes, so pools and caches that
+// hold it stay right across a restart, as a Docker container's published port does.
 type forward struct {
-	uid  string
-	addr string // 127.0.0.1:PORT
+	c    *Container
+	port int
+	ln   net.Listener
+	addr string
 
-	stop     chan struct{}
-	done     chan struct{}
-	stopOnce sync.Once
+	mu    sync.Mutex
+	conn  httpstream.Connection // to the pod of uid, nil when none
+	uid   string
+	reqID int
 }
 
-// alive reports whether the forward still runs.
-func (f *forward) alive() bool {
-	select {
-	case <-f.done:
-		return false
-	default:
-		return true
-	}
-}
-
-// close ends the forward.
-func (f *forward) close() { f.stopOnce.Do(func() { close(f.stop) }) }
-
-// openForward opens a port-forward on 127.0.0.1 to a pod's port: at local when it is not 0
-// and free (a forward opened again keeps its address, so that pools and caches that hold it
-// stay right), else at a port the kernel picks.
-func (r *Runtime) openForward(ctx context.Context, ns, pod, uid string, port, local int) (*forward, error) {
-	if local != 0 {
-		f, err := r.forwardOn(ctx, ns, pod, uid, port, local)
-		if err == nil {
-			return f, nil
-		}
-		r.log.Debug("port-forward: the previous local port is taken", "pod", ns+"/"+pod, "port", port, "local", local, "err", err)
-	}
-	return r.forwardOn(ctx, ns, pod, uid, port, 0)
-}
-
-// forwardOn opens a port-forward from 127.0.0.1:local (0: the kernel picks) to a pod's port.
-func (r *Runtime) forwardOn(ctx context.Context, ns, pod, uid string, port, local int) (*forward, error) {
-	if r.cfg == nil {
+// openForward listens on 127.0.0.1 at a port the kernel picks for the container's port.
+func (c *Container) openForward(port int) (*forward, error) {
+	if c.rt.cfg == nil {
 		return nil, errors.New("no REST config: port-forwards need a cluster")
 	}
-	tr, upgrader, err := spdy.RoundTripperFor(r.cfg)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("listen for %s:%d: %w", c.spec.Name, port, err)
 	}
-	url := r.cs.CoreV1().RESTClient().Post().Resource("pods").Namespace(ns).Name(pod).SubResource("portforward").URL()
-	dialer := spdy.NewDialer(upgrader, &http.Client{Transport: tr}, "POST", url)
-	f := &forward{uid: uid, stop: make(chan struct{}), done: make(chan struct{})}
-	ready := make(chan struct{})
-	fw, err := portforward.NewOnAddresses(dialer, []string{"127.0.0.1"}, []string{strconv.Itoa(local) + ":" + strconv.Itoa(port)},
-		f.stop, ready, io.Discard, io.Discard)
-	if err != nil {
-		return nil, fmt.Errorf("port-forward to %s/%s:%d: %w", ns, pod, port, err)
-	}
-	failed := make(chan error, 1)
-	go func() {
-		defer close(f.done)
-		if err := fw.ForwardPorts(); err != nil {
-			failed <- err
-			r.log.Debug("port-forward ended", "pod", ns+"/"+pod, "port", port, "err", err)
-		}
-	}()
-	timer := time.NewTimer(forwardTimeout)
-	defer timer.Stop()
-	select {
-	case <-ready:
-	case err := <-failed:
-		return nil, fmt.Errorf("port-forward to %s/%s:%d: %w", ns, pod, port, err)
-	case <-ctx.Done():
-		f.close()
-		return nil, ctx.Err()
-	case <-timer.C:
-		f.close()
-		return nil, fmt.Errorf("port-forward to %s/%s:%d: not ready after %s", ns, pod, port, forwardTimeout)
-	}
-	ports, err := fw.GetPorts()
-	if err != nil || len(ports) != 1 {
-		f.close()
-		return nil, fmt.Errorf("port-forward to %s/%s:%d: ports %v: %v", ns, pod, port, ports, err)
-	}
-	f.addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(int(ports[0].Local)))
+	f := &forward{c: c, port: port, ln: ln, addr: ln.Addr().String()}
+	go f.serve()
 	return f, nil
+}
+
+// close stops listening and ends the connection to the pod; connections in flight end with
+// it.
+func (f *forward) close() {
+	_ = f.ln.Close()
+	f.mu.Lock()
+	if f.conn != nil {
+		_ = f.conn.Close()
+		f.conn = nil
+	}
+	f.mu.Unlock()
+}
+
+func (f *forward) serve() {
+	for {
+		local, err := f.ln.Accept()
+		if err != nil {
+			return // closed
+		}
+		go f.handle(local)
+	}
+}
+
+// handle forwards one local connection to the pod that is the container's now; with no pod
+// (stopped, killed) it closes it, as a refused connection.
+func (f *forward) handle(local net.Conn) {
+	defer local.Close()
+	f.c.mu.Lock()
+	uid := f.c.uid
+	f.c.mu.Unlock()
+	if uid == "" {
+		return
+	}
+	conn, id, err := f.connection(uid)
+	if err != nil {
+		f.c.rt.log.Debug("port-forward: no connection to the pod", "pod", f.c.ns+"/"+f.c.pod, "port", f.port, "err", err)
+		return
+	}
+	headers := http.Header{}
+	headers.Set(corev1.StreamType, corev1.StreamTypeError)
+	headers.Set(corev1.PortHeader, strconv.Itoa(f.port))
+	headers.Set(corev1.PortForwardRequestIDHeader, strconv.Itoa(id))
+	errStream, err := conn.CreateStream(headers)
+	if err != nil {
+		f.broken(conn, err)
+		return
+	}
+	_ = errStream.Close() // nothing to write on it
+	defer conn.RemoveStreams(errStream)
+	errc := make(chan []byte, 1)
+	go func() {
+		msg, _ := io.ReadAll(errStream)
+		errc <- msg
+	}()
+	headers.Set(corev1.StreamType, corev1.StreamTypeData)
+	data, err := conn.CreateStream(headers)
+	if err != nil {
+		f.broken(conn, err)
+		return
+	}
+	defer conn.RemoveStreams(data)
+	remoteDone := make(chan struct{})
+	go func() {
+		_, _ = io.Copy(local, data)
+		close(remoteDone)
+	}()
+	localDone := make(chan struct{})
+	go func() {
+		_, _ = io.Copy(data, local)
+		_ = data.Close() // no more to send
+		close(localDone)
+	}()
+	select {
+	case <-remoteDone:
+	case <-localDone:
+		<-remoteDone
+	}
+	_ = data.Reset()
+	if msg := <-errc; len(msg) > 0 {
+		// The pod refused this connection (nothing listens yet, or any more): this
+		// connection ends, the forward goes on.
+		f.c.rt.log.Debug("port-forward: the pod refused a connection", "pod", f.c.ns+"/"+f.c.pod, "port", f.port, "err", string(msg))
+	}
+}
+
+// connection is the SPDY connection to the pod of uid, dialled when there is none, when it
+// broke, or when the pod changed; and the request ID for a new pair of streams.
+func (f *forward) connection(uid string) (httpstream.Connection, int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.conn != nil && f.uid == uid {
+		select {
+		case <-f.conn.CloseChan():
+			f.conn = nil
+		default:
+			f.reqID++
+			return f.conn, f.reqID, nil
+		}
+	}
+	if f.conn != nil {
+		_ = f.conn.Close()
+		f.conn = nil
+	}
+	rt := f.c.rt
+	tr, upgrader, err := spdy.RoundTripperFor(rt.cfg)
+	if err != nil {
+		return nil, 0, err
+	}
+	url := rt.cs.CoreV1().RESTClient().Post().Resource("pods").Namespace(f.c.ns).Name(f.c.pod).SubResource("portforward").URL()
+	dialer := spdy.NewDialerForStreaming(upgrader, &http.Client{Transport: tr}, "POST", url)
+	conn, proto, err := dialer.Dial(portforward.PortForwardProtocolV1Name)
+	if err != nil {
+		return nil, 0, fmt.Errorf("port-forward to %s/%s: %w", f.c.ns, f.c.pod, err)
+	}
+	if proto != portforward.PortForwardProtocolV1Name {
+		_ = conn.Close()
+		return nil, 0, fmt.Errorf("port-forward to %s/%s: the server speaks %q", f.c.ns, f.c.pod, proto)
+	}
+	f.conn, f.uid, f.reqID = conn, uid, 0
+	return conn, 0, nil
+}
+
+// broken forgets a connection that could not open a stream.
+func (f *forward) broken(conn httpstream.Connection, err error) {
+	f.c.rt.log.Debug("port-forward: the connection to the pod broke", "pod", f.c.ns+"/"+f.c.pod, "port", f.port, "err", err)
+	f.mu.Lock()
+	if f.conn == conn {
+		_ = f.conn.Close()
+		f.conn = nil
+	}
+	f.mu.Unlock()
 }
