@@ -127,6 +127,16 @@ test-kube: ## on the running cluster (make kube-up first): the kube runtime's co
 		$(GO) test -count=1 -v -timeout 30m ./kubetest -args -ginkgo.label-filter=kube -ginkgo.v && \
 		DRILL_RUNTIME=kube DRILL_LABELS="$(KUBE_DRILLS)" $(GO) test -count=1 -timeout 30m -p 1 ./drills'
 
+# What .ci/run runs on the cluster: the runtime contract and the cluster's smoke test. The
+# interrupts and the drills on kube (make test-kube) are left out of CI until a drill on the
+# cluster stops failing, now and then, at its baseline (docs/kubernetes.md).
+.PHONY: test-kube-ci
+test-kube-ci: ## the part of make test-kube that CI runs: the kube runtime's contract and the cluster's smoke test
+	DRILL_KUBE_STATE=$(KUBE_STATE) ./scripts/kube/netcheck.sh
+	$(KUBE_ENV) $(KUBE_LOCK) sh -c './scripts/kube/images.sh && \
+		$(GO) test -count=1 -timeout 15m ./harness/kube && \
+		$(GO) test -count=1 -v -timeout 15m ./kubetest -args -ginkgo.label-filter="kube && !interrupts" -ginkgo.v'
+
 .PHONY: drills-kube
 drills-kube: ## the whole catalogue at small on the running cluster with --runtime kube (LABELS=... to choose)
 	$(KUBE_ENV) $(KUBE_LOCK) sh -c './scripts/kube/images.sh && \

@@ -23,21 +23,14 @@ import (
 // random moments of a small drill, it must exit 130 with an aborted result and leave no
 // namespace; killed, `drill gc --runtime kube` must remove what it left.
 
-// drillBin builds drill once for the suite.
-var drillBin = func() func() string {
-	var bin string
-	return func() string {
-		GinkgoHelper()
-		if bin != "" {
-			return bin
-		}
-		bin = filepath.Join(os.TempDir(), "drill-kubetest-"+strconv.Itoa(os.Getpid()))
-		out, err := exec.Command("go", "build", "-o", bin, "../cmd/drill").CombinedOutput()
-		Expect(err).NotTo(HaveOccurred(), string(out))
-		DeferCleanup(func() { _ = os.Remove(bin) })
-		return bin
-	}
-}()
+// drillBin builds drill for the spec that calls it (the build cache makes it a link).
+func drillBin() string {
+	GinkgoHelper()
+	bin := filepath.Join(GinkgoT().TempDir(), "drill")
+	out, err := exec.Command("go", "build", "-o", bin, "../cmd/drill").CombinedOutput()
+	Expect(err).NotTo(HaveOccurred(), string(out))
+	return bin
+}
 
 // kubeDrill is a drill process on the cluster whose progress lines are read.
 type kubeDrill struct {
@@ -47,10 +40,10 @@ type kubeDrill struct {
 	last  string
 }
 
-func startKubeDrill(scenario string) *kubeDrill {
+func startKubeDrill(bin, scenario string) *kubeDrill {
 	GinkgoHelper()
 	out := GinkgoT().TempDir()
-	cmd := exec.Command(drillBin(), "run", scenario, "--size", "small", "--runtime", "kube",
+	cmd := exec.Command(bin, "run", scenario, "--size", "small", "--runtime", "kube",
 		"--kubeconfig", os.Getenv(EnvKubeconfig), "--progress", "plain", "--history", "none", "--out", out)
 	stderr, err := cmd.StderrPipe()
 	Expect(err).NotTo(HaveOccurred())
@@ -111,18 +104,19 @@ func (d *kubeDrill) waitPhase(phase string, within time.Duration) {
 	}
 }
 
-func (d *kubeDrill) result() (verdict, runID string) {
+func (d *kubeDrill) result() (verdict, runID, reason string) {
 	GinkgoHelper()
 	b, err := os.ReadFile(filepath.Join(d.out, "result.json"))
 	Expect(err).NotTo(HaveOccurred(), "a result on disk")
 	var r struct {
 		Verdict string `json:"verdict"`
+		Reason  string `json:"reason"`
 		Run     struct {
 			ID string `json:"id"`
 		} `json:"run"`
 	}
 	Expect(json.Unmarshal(b, &r)).To(Succeed())
-	return r.Verdict, r.Run.ID
+	return r.Verdict, r.Run.ID, r.Reason
 }
 
 // drillNamespaces are the namespaces drill made whose annotation key has that value, gone or
@@ -145,8 +139,9 @@ var _ = Describe("drill interrupted on the cluster", Label("kube", "interrupts")
 		seed := uint64(time.Now().UnixNano())
 		rng := rand.New(rand.NewPCG(seed, 0))
 		GinkgoWriter.Printf("seed %d\n", seed)
+		bin := drillBin()
 		for i := range 10 {
-			d := startKubeDrill("atlassian-2022")
+			d := startKubeDrill(bin, "atlassian-2022")
 			// A moment between the start and the recovery's middle: the small drill on the
 			// cluster reaches recover after about 40 s here.
 			at := time.Duration(500+rng.IntN(45_000)) * time.Millisecond
@@ -159,10 +154,10 @@ var _ = Describe("drill interrupted on the cluster", Label("kube", "interrupts")
 			Expect(d.cmd.Process.Signal(syscall.SIGINT)).To(Succeed())
 			_ = d.cmd.Wait()
 			code := d.cmd.ProcessState.ExitCode()
-			verdict, runID := d.result()
+			verdict, runID, reason := d.result()
 			left := drillNamespaces(ctx, "drill.run-id", runID)
-			GinkgoWriter.Printf("interrupt %d at %s (phase %q): exit %d, verdict %s, run %s, namespaces left %v\n",
-				i+1, at, phase, code, verdict, runID, left)
+			GinkgoWriter.Printf("interrupt %d at %s (phase %q): exit %d, verdict %s (%s), run %s, namespaces left %v\n",
+				i+1, at, phase, code, verdict, reason, runID, left)
 			Expect(code).To(Equal(130), "interrupt %d at %s", i+1, at)
 			Expect(verdict).To(Equal("aborted"))
 			Expect(left).To(BeEmpty())
@@ -170,14 +165,15 @@ var _ = Describe("drill interrupted on the cluster", Label("kube", "interrupts")
 	}, NodeTimeout(30*time.Minute))
 
 	It("leaves what drill gc --runtime kube removes after a SIGKILL", func(ctx SpecContext) {
-		d := startKubeDrill("atlassian-2022")
+		bin := drillBin()
+		d := startKubeDrill(bin, "atlassian-2022")
 		d.waitPhase("seed", 5*time.Minute)
 		pid := strconv.Itoa(d.cmd.Process.Pid)
 		Expect(d.cmd.Process.Kill()).To(Succeed())
 		_ = d.cmd.Wait()
 		Expect(drillNamespaces(ctx, "drill.pid", pid)).NotTo(BeEmpty(), "the killed run left a namespace: else the spec proves nothing")
 
-		out, err := exec.CommandContext(ctx, drillBin(), "gc", "--runtime", "kube", "--kubeconfig", os.Getenv(EnvKubeconfig)).CombinedOutput()
+		out, err := exec.CommandContext(ctx, bin, "gc", "--runtime", "kube", "--kubeconfig", os.Getenv(EnvKubeconfig)).CombinedOutput()
 		GinkgoWriter.Printf("drill gc:\n%s", out)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(drillNamespaces(ctx, "drill.pid", pid)).To(BeEmpty(), "drill gc removed the killed run's namespace")
