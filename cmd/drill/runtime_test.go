@@ -70,7 +70,7 @@ func TestKubeWithoutACluster(t *testing.T) {
 		t.Errorf("doctor on kube reports Docker checks:\n%s", out)
 	}
 
-	st, out, errb = inMemory(nil)
+	st, _, errb = inMemory(nil)
 	outDir := filepath.Join(dir, "out")
 	code = execute(st, []string{"run", "--runtime", "kube", "--kubeconfig", missing, "--history", "none", "--out", outDir, fakeScenario})
 	if code != exitInconclusive || !strings.Contains(errb.String(), want) {

@@ -21,7 +21,7 @@ import (
 
 // ErrCannotPause is Pause's and Unpause's error: Kubernetes has no way to freeze a pod's
 // processes and thaw them.
-var ErrCannotPause = errors.New("Kubernetes cannot pause a pod (no cgroup freezer through its API): use stop and start, or kill")
+var ErrCannotPause = errors.New("cannot pause on Kubernetes: a pod has no freezer through the API (use stop and start, or kill)")
 
 // Container is a container started by Runtime.Start: a pod and the headless Services of its
 // aliases. Stop and Kill delete the pod (its claims stay); Start creates it again from the

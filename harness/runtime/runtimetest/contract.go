@@ -1,3 +1,5 @@
+//lint:file-ignore ST1001 the contract is Ginkgo specs, written in Ginkgo's and Gomega's DSL as the suites that run it are
+
 package runtimetest
 
 import (
