@@ -65,24 +65,35 @@ func (r *Runtime) DeleteNamespace(ctx context.Context, ns string) error {
 		return fmt.Errorf("delete namespace %s: %w", ns, err)
 	}
 	return waitGone(ctx, "namespace "+ns,
-		func(ctx context.Context) error { _, err := nss.Get(ctx, ns, metav1.GetOptions{}); return err },
+		func(ctx context.Context) (string, error) {
+			n, err := nss.Get(ctx, ns, metav1.GetOptions{})
+			if err != nil {
+				return "", err
+			}
+			return n.ResourceVersion, nil
+		},
 		func(ctx context.Context, o metav1.ListOptions) (watch.Interface, error) {
 			o.FieldSelector = fields.OneTermEqualSelector("metadata.name", ns).String()
 			return nss.Watch(ctx, o)
 		})
 }
 
-// waitGone waits, watching, until get says not found.
-func waitGone(ctx context.Context, what string, get func(context.Context) error, watchFn func(context.Context, metav1.ListOptions) (watch.Interface, error)) error {
+// goneRecheck bounds each watch of waitGone: it reads the object again at least this often.
+const goneRecheck = 10 * time.Second
+
+// waitGone waits, watching from the version get read (so that a deletion between the read and
+// the watch is not missed), until get says not found.
+func waitGone(ctx context.Context, what string, get func(context.Context) (string, error), watchFn func(context.Context, metav1.ListOptions) (watch.Interface, error)) error {
 	for {
-		err := get(ctx)
+		version, err := get(ctx)
 		if apierrors.IsNotFound(err) {
 			return nil
 		}
 		if err != nil {
 			return fmt.Errorf("wait for %s to go: %w", what, err)
 		}
-		w, err := watchFn(ctx, metav1.ListOptions{})
+		secs := int64(goneRecheck / time.Second)
+		w, err := watchFn(ctx, metav1.ListOptions{ResourceVersion: version, TimeoutSeconds: &secs})
 		if err != nil {
 			return fmt.Errorf("wait for %s to go: %w", what, err)
 		}
@@ -198,7 +209,13 @@ func (r *Runtime) RemoveVolume(ctx context.Context, name string) error {
 		stop := r.unstickClaim(ctx, ns, claim)
 		defer stop()
 		err = waitGone(ctx, "claim "+claim,
-			func(ctx context.Context) error { _, err := pvcs.Get(ctx, claim, metav1.GetOptions{}); return err },
+			func(ctx context.Context) (string, error) {
+				c, err := pvcs.Get(ctx, claim, metav1.GetOptions{})
+				if err != nil {
+					return "", err
+				}
+				return c.ResourceVersion, nil
+			},
 			func(ctx context.Context, o metav1.ListOptions) (watch.Interface, error) {
 				o.FieldSelector = fields.OneTermEqualSelector("metadata.name", claim).String()
 				return pvcs.Watch(ctx, o)
