@@ -74,7 +74,7 @@ func TestDoctorReady(t *testing.T) {
 		detail string
 	}{
 		"kubernetes":                 {runtime.OK, `Kubernetes v1.37.2 at https://127.0.0.1:6443`},
-		"permissions":                {runtime.OK, "all 28 that drill needs"},
+		"permissions":                {runtime.OK, "all 27 that drill needs"},
 		"storage class":              {runtime.OK, "default local-path (provisioner rancher.io/local-path)"},
 		"nodes":                      {runtime.OK, "1 of 1 Ready, 2 CPUs for pods"},
 		"image drill/postgres:15":    {runtime.OK, "on node n1"},
@@ -97,7 +97,7 @@ func TestDoctorBlocked(t *testing.T) {
 	rep := Doctor(context.Background(), NewForClient(nil, cs), nil)
 	got := checks(rep)
 	if c := got["permissions"]; c.Status != runtime.Fail ||
-		c.Detail != "missing 2 of 28: create namespaces, create pods/exec; a cluster admin grants them with docs/kubernetes-rbac.yaml (drill doctor --runtime kube --print-rbac prints it)" {
+		c.Detail != "missing 2 of 27: create namespaces, create pods/exec; a cluster admin grants them with docs/kubernetes-rbac.yaml (drill doctor --runtime kube --print-rbac prints it)" {
 		t.Errorf("permissions = %+v", c)
 	}
 	if c := got["storage class"]; c.Status != runtime.Fail || !strings.HasPrefix(c.Detail, "no default StorageClass") || !strings.HasSuffix(c.Detail, "(the cluster has slow)") {

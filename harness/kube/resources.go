@@ -9,7 +9,6 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
-	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/watch"
 
 	"github.com/drill-dev/drill/harness/runtime"
@@ -206,8 +205,6 @@ func (r *Runtime) RemoveVolume(ctx context.Context, name string) error {
 		err = fmt.Errorf("%w: %w", runtime.ErrNotFound, err)
 	}
 	if err == nil {
-		stop := r.unstickClaim(ctx, ns, claim)
-		defer stop()
 		err = waitGone(ctx, "claim "+claim,
 			func(ctx context.Context) (string, error) {
 				c, err := pvcs.Get(ctx, claim, metav1.GetOptions{})
@@ -268,52 +265,4 @@ func (r *Runtime) WipeVolume(ctx context.Context, name, _ string) error {
 		return fmt.Errorf("wipe volume %s: drill-volume exited with %d: %s", name, res.ExitCode, strings.TrimSpace(string(res.Output)))
 	}
 	return nil
-}
-
-// unstickAfter is how long a deleted claim may wait for the protection controller before
-// unstickClaim looks at it.
-const unstickAfter = 10 * time.Second
-
-// unstickClaim watches over a deleted claim: when it is still there after unstickAfter and no
-// pod of the namespace mounts it, it lifts the claim's finalizers. The pvc-protection
-// controller does that itself when the last pod using the claim goes; on this cluster it has
-// been seen to miss the pod's deletion and leave the claim Terminating for minutes. stop ends
-// the watch over it.
-func (r *Runtime) unstickClaim(ctx context.Context, ns, claim string) (stop func()) {
-	ctx, cancel := context.WithCancel(ctx)
-	go func() {
-		t := time.NewTicker(unstickAfter)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
-			if r.claimMounted(ctx, ns, claim) {
-				continue
-			}
-			patch := []byte(`{"metadata":{"finalizers":null}}`)
-			_, err := r.cs.CoreV1().PersistentVolumeClaims(ns).Patch(ctx, claim, types.MergePatchType, patch, metav1.PatchOptions{})
-			r.log.Debug("lifted the finalizers of a deleted claim no pod mounts", "claim", ns+"/"+claim, "err", err)
-		}
-	}()
-	return cancel
-}
-
-// claimMounted reports whether a pod of the namespace mounts the claim (true when the pods
-// cannot be listed).
-func (r *Runtime) claimMounted(ctx context.Context, ns, claim string) bool {
-	pods, err := r.cs.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{})
-	if err != nil {
-		return true
-	}
-	for _, p := range pods.Items {
-		for _, v := range p.Spec.Volumes {
-			if v.PersistentVolumeClaim != nil && v.PersistentVolumeClaim.ClaimName == claim {
-				return true
-			}
-		}
-	}
-	return false
 }
