@@ -28,14 +28,12 @@ func lines(b []byte) []string { return strings.Split(strings.TrimSuffix(string(b
 var _ = Describe("Runtime", Label("docker"), func() {
 	BeforeEach(requireDocker)
 
-	It("reports the engine", func(ctx SpecContext) {
+	It("reports the engine's disk and address (the contract checks the rest of Info)", func(ctx SpecContext) {
 		info, err := rt.Info(ctx)
 		Expect(err).NotTo(HaveOccurred())
-		Expect(info.ServerVersion).NotTo(BeEmpty())
-		Expect(info.APIVersion).NotTo(BeEmpty())
-		Expect(info.CPUs).To(BeNumerically(">", 0))
 		Expect(info.FreeDiskBytes).To(BeNumerically(">", 0))
 		Expect(info.Host).To(Equal(rt.Host()))
+		Expect(info.Kubernetes).To(BeFalse())
 	})
 
 	It("labels containers, networks and volumes", func(ctx SpecContext) {
