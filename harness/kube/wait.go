@@ -161,22 +161,28 @@ func stuck(p *corev1.Pod) error {
 	return nil
 }
 
+// terminated is the main container's end, or nil while it has not ended.
+func terminated(p *corev1.Pod) *corev1.ContainerStateTerminated {
+	for _, s := range p.Status.ContainerStatuses {
+		if s.Name == mainContainer {
+			return s.State.Terminated
+		}
+	}
+	return nil
+}
+
 // exitDetail is the main container's exit code and reason, when it has ended.
 func exitDetail(p *corev1.Pod) string {
-	for _, s := range p.Status.ContainerStatuses {
-		if t := s.State.Terminated; s.Name == mainContainer && t != nil {
-			return fmt.Sprintf(": exit %d (%s)", t.ExitCode, t.Reason)
-		}
+	if t := terminated(p); t != nil {
+		return fmt.Sprintf(": exit %d (%s)", t.ExitCode, t.Reason)
 	}
 	return ""
 }
 
 // exitCode is the main container's exit code once the pod has ended.
 func exitCode(p *corev1.Pod) (int, error) {
-	for _, s := range p.Status.ContainerStatuses {
-		if t := s.State.Terminated; s.Name == mainContainer && t != nil {
-			return int(t.ExitCode), nil
-		}
+	if t := terminated(p); t != nil {
+		return int(t.ExitCode), nil
 	}
 	return 0, fmt.Errorf("pod %s ended (%s) without an exit code", p.Name, p.Status.Phase)
 }
