@@ -67,13 +67,20 @@ test-short: ## unit tests only, no Docker needed
 # The catalogue's drills run at size small, except those labelled compose (the same drill as
 # another's, on services read from a compose file, whose loading the unit tests cover): make
 # drills runs them. kubetest needs a cluster: make test-kube runs it.
+#
+# CONTAINER_SUITES are the packages whose tests start containers: they run one package at a
+# time, after the others, which run two at a time (two cores: never two container suites at
+# once). A package whose tests start containers belongs here.
+CONTAINER_SUITES := ./cmd/drill ./drills ./harness/docker ./stacks/cloudsuite
+
 .PHONY: test
 test: deps-test images ## the whole suite: unit tests, then real containers
-	@# Compile first with both cores (client-go under -race is the bulk); -p 1 below also
-	@# serialises compiling.
+	@# Compile first with both cores (client-go under -race is the bulk).
 	CGO_ENABLED=1 $(GO) build -race ./...
+	CGO_ENABLED=1 $(GO) test -race -count=1 -timeout 20m -p 2 \
+		$$($(GO) list ./... | grep -v -e '/kubetest$$' $(foreach p,$(CONTAINER_SUITES),-e '$(p:./%=/%)$$'))
 	DRILL_LABELS='size:small && !compose' CGO_ENABLED=1 $(GO) test -race -count=1 -timeout 20m -p 1 \
-		$$($(GO) list ./... | grep -v '/kubetest$$')
+		$(CONTAINER_SUITES)
 
 .PHONY: lint
 lint: ## gofmt, go vet, staticcheck (pinned in go.mod)

@@ -246,3 +246,29 @@ func TestManualStepInterruptedWhileWaiting(t *testing.T) {
 		t.Fatalf("left behind: %v", left)
 	}
 }
+
+// refusingRuntime is the fake runtime of a platform that cannot restart a container.
+type refusingRuntime struct{ *fakeRuntime }
+
+func (refusingRuntime) RefuseServiceOp(op string) error {
+	if op == "restart" {
+		return errors.New("cannot restart here")
+	}
+	return nil
+}
+
+// A service operation the runtime cannot perform refuses the drill before anything starts,
+// naming the step's position.
+func TestServiceOpTheRuntimeRefusesStartsNothing(t *testing.T) {
+	rt := newFakeRuntime()
+	res, err := Run(context.Background(), load(t, "fake-restart.yaml"), "small", refusingRuntime{rt})
+	if res != nil || !errors.Is(err, scenarios.ErrInvalid) {
+		t.Fatalf("result %v, err %v: want a refusal matching ErrInvalid", res, err)
+	}
+	if !strings.Contains(err.Error(), "fake-restart.yaml:11:5: recover[0].service: restart app: cannot restart here") {
+		t.Errorf("the refusal does not name the step's position: %v", err)
+	}
+	if len(rt.Log()) != 0 {
+		t.Fatalf("started %v before refusing", rt.Log())
+	}
+}

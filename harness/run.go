@@ -46,7 +46,8 @@ func NewRunID() string {
 //
 // Without an operator (WithOperator) manual steps take their simulated time, and a scenario
 // with a manual step that declares none is refused (an error matching ErrUnattended and
-// scenarios.ErrInvalid) before anything starts.
+// scenarios.ErrInvalid) before anything starts; so is a scenario with a service operation the
+// runtime refuses (runtime.OpRefuser).
 //
 // Defaults: seed 1, a real clock, no logger, no observer, no operator, a random run ID,
 // teardown within 2m.
@@ -60,6 +61,9 @@ func Run(ctx context.Context, sc *scenarios.Scenario, sizeName string, rt runtim
 		return nil, fmt.Errorf("scenario %s: %w", sc.Name, err)
 	}
 	if err := checkAttended(sc, cfg); err != nil {
+		return nil, err
+	}
+	if err := checkOps(sc, rt); err != nil {
 		return nil, err
 	}
 	started := time.Now()
@@ -244,4 +248,17 @@ func (d *drill) phaseNow() string {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return d.curPhase
+}
+
+// checkOps refuses a scenario with a service operation the runtime cannot perform. The error
+// lists each such step with its position.
+func checkOps(sc *scenarios.Scenario, rt runtime.Runtime) error {
+	r, ok := rt.(runtime.OpRefuser)
+	if !ok {
+		return nil
+	}
+	if err := sc.CheckServiceOps(r.RefuseServiceOp); err != nil {
+		return fmt.Errorf("scenario %s: this runtime cannot perform:\n%w", sc.Name, err)
+	}
+	return nil
 }

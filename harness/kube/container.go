@@ -237,6 +237,15 @@ func (c *Container) Restart(ctx context.Context) error {
 	return c.Start(ctx)
 }
 
+// RefuseServiceOp implements runtime.OpRefuser: pause and unpause are refused with
+// ErrCannotPause.
+func (rt *Runtime) RefuseServiceOp(op string) error {
+	if op == "pause" || op == "unpause" {
+		return ErrCannotPause
+	}
+	return nil
+}
+
 // Pause implements runtime.Container: ErrCannotPause.
 func (c *Container) Pause(context.Context) error { return c.wrap("pause", ErrCannotPause) }
 

@@ -80,19 +80,30 @@ func (f *forward) handle(local net.Conn) {
 	if uid == "" {
 		return
 	}
-	conn, id, err := f.connection(uid)
-	if err != nil {
-		f.c.rt.log.Debug("port-forward: no connection to the pod", "pod", f.c.ns+"/"+f.c.pod, "port", f.port, "err", err)
-		return
-	}
+	// A connection kept from before can have broken unseen (the API server or the kubelet
+	// ended it); nothing of the local connection has been read yet, so its streams are asked
+	// for once more on a new connection.
+	var conn httpstream.Connection
+	var errStream httpstream.Stream
 	headers := http.Header{}
-	headers.Set(corev1.StreamType, corev1.StreamTypeError)
-	headers.Set(corev1.PortHeader, strconv.Itoa(f.port))
-	headers.Set(corev1.PortForwardRequestIDHeader, strconv.Itoa(id))
-	errStream, err := conn.CreateStream(headers)
-	if err != nil {
-		f.broken(conn, err)
-		return
+	for attempt := 0; ; attempt++ {
+		c, id, fresh, err := f.connection(uid)
+		if err != nil {
+			f.c.rt.log.Debug("port-forward: no connection to the pod", "pod", f.c.ns+"/"+f.c.pod, "port", f.port, "err", err)
+			return
+		}
+		headers.Set(corev1.StreamType, corev1.StreamTypeError)
+		headers.Set(corev1.PortHeader, strconv.Itoa(f.port))
+		headers.Set(corev1.PortForwardRequestIDHeader, strconv.Itoa(id))
+		s, err := c.CreateStream(headers)
+		if err == nil {
+			conn, errStream = c, s
+			break
+		}
+		f.broken(c, err)
+		if fresh || attempt > 0 {
+			return
+		}
 	}
 	_ = errStream.Close() // nothing to write on it
 	defer conn.RemoveStreams(errStream)
@@ -133,8 +144,9 @@ func (f *forward) handle(local net.Conn) {
 }
 
 // connection is the SPDY connection to the pod of uid, dialled when there is none, when it
-// broke, or when the pod changed; and the request ID for a new pair of streams.
-func (f *forward) connection(uid string) (httpstream.Connection, int, error) {
+// broke, or when the pod changed; the request ID for a new pair of streams; and whether it was
+// dialled for this call.
+func (f *forward) connection(uid string) (httpstream.Connection, int, bool, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.conn != nil && f.uid == uid {
@@ -143,7 +155,7 @@ func (f *forward) connection(uid string) (httpstream.Connection, int, error) {
 			f.conn = nil
 		default:
 			f.reqID++
-			return f.conn, f.reqID, nil
+			return f.conn, f.reqID, false, nil
 		}
 	}
 	if f.conn != nil {
@@ -153,20 +165,20 @@ func (f *forward) connection(uid string) (httpstream.Connection, int, error) {
 	rt := f.c.rt
 	tr, upgrader, err := spdy.RoundTripperFor(rt.cfg)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, false, err
 	}
 	url := rt.cs.CoreV1().RESTClient().Post().Resource("pods").Namespace(f.c.ns).Name(f.c.pod).SubResource("portforward").URL()
 	dialer := spdy.NewDialerForStreaming(upgrader, &http.Client{Transport: tr}, "POST", url)
 	conn, proto, err := dialer.Dial(portforward.PortForwardProtocolV1Name)
 	if err != nil {
-		return nil, 0, fmt.Errorf("port-forward to %s/%s: %w", f.c.ns, f.c.pod, err)
+		return nil, 0, false, fmt.Errorf("port-forward to %s/%s: %w", f.c.ns, f.c.pod, err)
 	}
 	if proto != portforward.PortForwardProtocolV1Name {
 		_ = conn.Close()
-		return nil, 0, fmt.Errorf("port-forward to %s/%s: the server speaks %q", f.c.ns, f.c.pod, proto)
+		return nil, 0, false, fmt.Errorf("port-forward to %s/%s: the server speaks %q", f.c.ns, f.c.pod, proto)
 	}
 	f.conn, f.uid, f.reqID = conn, uid, 0
-	return conn, 0, nil
+	return conn, 0, true, nil
 }
 
 // broken forgets a connection that could not open a stream.

@@ -42,6 +42,7 @@ type Runtime struct {
 }
 
 var _ runtime.Runtime = (*Runtime)(nil)
+var _ runtime.OpRefuser = (*Runtime)(nil)
 
 // Config says which cluster New connects to.
 type Config struct {

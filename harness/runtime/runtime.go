@@ -104,3 +104,11 @@ var ErrImageMissing = errors.New("image not present")
 // ErrNotFound is returned for a container, network or volume that does not exist; cleanup
 // treats it as done.
 var ErrNotFound = errors.New("not found")
+
+// OpRefuser is a runtime that cannot perform some of a scenario's service operations (the
+// Kubernetes runtime cannot pause): a drill that asks for one is refused before anything
+// starts, naming each step's position.
+type OpRefuser interface {
+	// RefuseServiceOp says why op (stop, pause, ...) cannot be performed here, or nil.
+	RefuseServiceOp(op string) error
+}
