@@ -68,10 +68,12 @@ test-short: ## unit tests only, no Docker needed
 # another's, on services read from a compose file, whose loading the unit tests cover): make
 # drills runs them. kubetest needs a cluster: make test-kube runs it.
 #
-# CONTAINER_SUITES are the packages whose tests start containers: they run one package at a
-# time, after the others, which run two at a time (two cores: never two container suites at
-# once). A package whose tests start containers belongs here.
-CONTAINER_SUITES := ./cmd/drill ./drills ./harness/docker ./stacks/cloudsuite
+# CONTAINER_SUITES are the packages whose tests start containers and drills: they run one
+# package at a time, after the others, which run two at a time (two cores: never two container
+# suites at once). Of those others only ./stacks/cloudsuite starts a container (one
+# PostgreSQL), so at most one container suite runs at any moment. A package whose tests start
+# containers belongs in CONTAINER_SUITES.
+CONTAINER_SUITES := ./cmd/drill ./drills ./harness/docker
 
 .PHONY: test
 test: deps-test images ## the whole suite: unit tests, then real containers
