@@ -48,6 +48,8 @@ type fakeApp struct {
 	slowHealth time.Duration
 	// slowFingerprint holds every per-site fingerprint answer this long.
 	slowFingerprint time.Duration
+	// slowBatchHealth holds every batch health answer this long.
+	slowBatchHealth time.Duration
 }
 
 func newFakeApp() *fakeApp {
@@ -133,6 +135,7 @@ func (a *fakeApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fmt.Sscan(r.URL.Query().Get("canary-delay"), &a.canaryDelay)
 		fmt.Sscan(r.URL.Query().Get("slow-health"), &a.slowHealth)
 		fmt.Sscan(r.URL.Query().Get("slow-fingerprint"), &a.slowFingerprint)
+		fmt.Sscan(r.URL.Query().Get("slow-batch-health"), &a.slowBatchHealth)
 	case path == "/admin/at-most": // passes when ?sites lists at most ?n sites
 		n := 0
 		fmt.Sscan(r.URL.Query().Get("n"), &n)
@@ -161,6 +164,9 @@ func (a *fakeApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		_ = json.NewEncoder(w).Encode(map[string]any{"results": res})
 	case strings.HasPrefix(path, "/batch/"): // /batch/health, /batch/fingerprint (fake_exec_test.go)
+		if d := a.slowBatchHealth; d > 0 && path == "/batch/health" {
+			wait(d)
+		}
 		_ = json.NewEncoder(w).Encode(map[string]any{"results": a.batch(strings.TrimPrefix(path, "/batch/"), body.Sites)})
 	case path == "/canary/read":
 		out := map[string][]int{}

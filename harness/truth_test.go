@@ -281,3 +281,18 @@ func TestProofLagOfAWaveFollowsTheReadSchedule(t *testing.T) {
 		t.Fatalf("uncertainty %.2fs below the proof lag %.2fs or the poll gap %.2fs", u, lags[5], m.PollGapSeconds)
 	}
 }
+
+// A batch health request answers for many sites at once, so its latency is not any one site's:
+// while the batch answer takes 2.5s (longer than the 2s a per-site health check may take, with
+// a probe interval of 100ms), no site fails a poll for it. The unaffected sites keep passing,
+// with no collateral downtime, and the restored site recovers.
+func TestSlowBatchHealthIsNotAnOutage(t *testing.T) {
+	res := run(t, context.Background(), load(t, "fake-slowbatch.yaml"), newFakeRuntime())
+	if res.Verdict != result.Pass {
+		t.Fatalf("verdict %s: %s %v", res.Verdict, res.Reason, res.Errors)
+	}
+	m := res.Metrics
+	if m.CollateralDowntimeSeconds != 0 || m.SitesRecovered != 1 {
+		t.Fatalf("collateral downtime %.2fs, %d sites recovered: want none and 1", m.CollateralDowntimeSeconds, m.SitesRecovered)
+	}
+}

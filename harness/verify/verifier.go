@@ -239,8 +239,14 @@ func (v *Verifier) probe(ctx context.Context, start time.Duration) roundAnswers 
 // finish records a round, in round order: each site's sample. (An
 // interrupted round is not finished: it is not a measurement.)
 func (v *Verifier) finish(start time.Duration, r roundAnswers) {
+	lost, why := 0, ""
 	for _, s := range v.cfg.Sites {
-		v.record(s, r.answers)
+		if l, reason := v.record(s, r.answers); l {
+			lost, why = lost+1, reason
+		}
+	}
+	if lost > 0 {
+		v.reader.log.Debug("round: sites verified or being proven failed a poll", "round", start, "sites", lost, "last", why)
 	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
@@ -256,8 +262,9 @@ func (v *Verifier) finish(start time.Duration, r roundAnswers) {
 }
 
 // record turns one round's answers for site s into its sample, and asks for a proof of its
-// data when it is healthy but not verified.
-func (v *Verifier) record(s string, answers map[string]map[string]Answer) {
+// data when it is healthy but not verified. It says whether the site failed while verified or
+// being proven (its proof is lost), and why.
+func (v *Verifier) record(s string, answers map[string]map[string]Answer) (lost bool, reason string) {
 	injEnd, injDone := v.drill.InjectEnd()
 	x := recovery.Sample{Pass: true}
 	failAt := time.Duration(-1)
@@ -281,6 +288,7 @@ func (v *Verifier) record(s string, answers map[string]map[string]Answer) {
 	switch {
 	case failAt >= 0:
 		x.Pass, x.At = false, failAt
+		lost, reason = v.verified[s] || v.proving[s], x.Product+": "+x.Reason
 		v.verified[s] = false
 		v.epoch[s]++
 	case v.verified[s] && x.At < v.provedAt[s]:
@@ -288,7 +296,7 @@ func (v *Verifier) record(s string, answers map[string]map[string]Answer) {
 		// recorded after the proof): at its instant the site was still waiting on that proof.
 		x.Pass, x.Unverified, x.Reason = false, true, reasonProving
 		v.insert(s, x)
-		return
+		return false, ""
 	case v.verified[s]:
 	case v.proving[s]:
 		x.Pass, x.Unverified, x.Reason = false, true, reasonProving // the proof's verdict will settle it
@@ -300,6 +308,7 @@ func (v *Verifier) record(s string, answers map[string]map[string]Answer) {
 		x.Pass, x.Unverified, x.Reason = false, true, "healthy; data not yet proven since the fault"
 	}
 	v.append(s, x)
+	return lost, reason
 }
 
 // append adds a sample to a site's series, never before the previous one. v.mu must be held.
