@@ -50,6 +50,9 @@ type fakeApp struct {
 	slowFingerprint time.Duration
 	// slowBatchHealth holds every batch health answer this long.
 	slowBatchHealth time.Duration
+	// flakyLinks is how many link reads are still to fail once each, as a stalled connection
+	// would.
+	flakyLinks int
 }
 
 func newFakeApp() *fakeApp {
@@ -136,6 +139,7 @@ func (a *fakeApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fmt.Sscan(r.URL.Query().Get("slow-health"), &a.slowHealth)
 		fmt.Sscan(r.URL.Query().Get("slow-fingerprint"), &a.slowFingerprint)
 		fmt.Sscan(r.URL.Query().Get("slow-batch-health"), &a.slowBatchHealth)
+		fmt.Sscan(r.URL.Query().Get("flaky-links"), &a.flakyLinks)
 	case path == "/admin/at-most": // passes when ?sites lists at most ?n sites
 		n := 0
 		fmt.Sscan(r.URL.Query().Get("n"), &n)
@@ -201,6 +205,11 @@ func (a *fakeApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 			fmt.Fprintf(w, "fp-%s\n", site)
 		case "links":
+			if a.flakyLinks > 0 {
+				a.flakyLinks--
+				http.Error(w, "stalled", http.StatusGatewayTimeout)
+				return
+			}
 			if a.brokenLinks[site] {
 				http.Error(w, "link index unavailable", http.StatusInternalServerError)
 				return

@@ -96,7 +96,7 @@ func (m *measurement) affectedNow(d *drill) []string {
 func (d *drill) baseline(ctx context.Context, m *measurement) error {
 	sv := d.reader.Survey(ctx, d.sites)
 	if err := sv.Strict(); err != nil {
-		return infra(fmt.Errorf("baseline: %w", err))
+		return infra(err) // the phase names itself: "baseline: ..."
 	}
 	m.base = verify.Baseline{FP: sv.FP, Links: sv.Links}
 	m.canaries.Start(ctx)

@@ -296,3 +296,15 @@ func TestSlowBatchHealthIsNotAnOutage(t *testing.T) {
 		t.Fatalf("collateral downtime %.2fs, %d sites recovered: want none and 1", m.CollateralDowntimeSeconds, m.SitesRecovered)
 	}
 }
+
+// A read that fails once (a timeout, a stalled port-forward) does not make the baseline
+// inconclusive: what the survey could not read is read once more, and that reading counts.
+func TestBaselineReadsAgainWhatItCouldNotRead(t *testing.T) {
+	res := run(t, context.Background(), load(t, "fake-flakylinks.yaml"), newFakeRuntime())
+	if res.Verdict != result.Pass {
+		t.Fatalf("verdict %s: %s %v", res.Verdict, res.Reason, res.Errors)
+	}
+	if m := res.Metrics; m.BrokenLinks != 0 || m.SitesRecovered != 1 {
+		t.Fatalf("broken links %d, %d sites recovered: want none and 1", m.BrokenLinks, m.SitesRecovered)
+	}
+}

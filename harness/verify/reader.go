@@ -303,8 +303,38 @@ func (s Survey) Strict() error {
 	return nil
 }
 
-// Survey reads every given site's fingerprints in every product and its links.
+// Survey reads every given site's fingerprints in every product and its links. A site whose
+// reads could not all be read (a timeout, a port-forward that stalled) is read once more, and
+// that second reading is its survey.
 func (r *Reader) Survey(ctx context.Context, sites []string) Survey {
+	sv := r.survey(ctx, sites)
+	var again []string
+	for _, s := range sites {
+		if len(sv.Errs[s]) > 0 || len(sv.Unreadable[s]) > 0 {
+			again = append(again, s)
+		}
+	}
+	if len(again) == 0 || ctx.Err() != nil {
+		return sv
+	}
+	r.log.Debug("survey: reading again the sites it could not read", "sites", len(again))
+	sv2 := r.survey(ctx, again)
+	for _, s := range again {
+		sv.FP[s], sv.Links[s] = sv2.FP[s], sv2.Links[s]
+		delete(sv.Errs, s)
+		delete(sv.Unreadable, s)
+		if e := sv2.Errs[s]; len(e) > 0 {
+			sv.Errs[s] = e
+		}
+		if u := sv2.Unreadable[s]; len(u) > 0 {
+			sv.Unreadable[s] = u
+		}
+	}
+	return sv
+}
+
+// survey reads every given site's fingerprints in every product and its links, once.
+func (r *Reader) survey(ctx context.Context, sites []string) Survey {
 	fs := r.Fingerprints(ctx, sites)
 	sv := Survey{FP: fs.Values, Links: map[string]int{}, Unreadable: map[string][]string{}, Errs: map[string]map[string]error{}}
 	for s, e := range fs.Errs {
