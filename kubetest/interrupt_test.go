@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -134,6 +135,9 @@ func drillNamespaces(ctx context.Context, key, value string) []string {
 	return out
 }
 
+// interruptPhases are the phases of a drill the interrupt spec signals in.
+var interruptPhases = []string{"prepare", "up", "seed", "protect", "baseline", "inject", "recover", "verify"}
+
 var _ = Describe("drill interrupted on the cluster", Label("kube", "interrupts"), func() {
 	It("exits 130 with an aborted result and no namespace left, at 10 random moments of a small drill", func(ctx SpecContext) {
 		seed := uint64(time.Now().UnixNano())
@@ -142,14 +146,18 @@ var _ = Describe("drill interrupted on the cluster", Label("kube", "interrupts")
 		bin := drillBin()
 		for i := range 10 {
 			d := startKubeDrill(bin, "atlassian-2022")
-			// A moment between the start and the recovery's middle: the small drill on the
-			// cluster reaches recover after about 40 s here.
-			at := time.Duration(500+rng.IntN(45_000)) * time.Millisecond
+			// A random moment of a random phase: up to 1.5 s after the phase begins. (A moment
+			// drawn from the start alone could fall after the drill's end: its length varies
+			// with the machine's load, from about 40 s to over a minute.)
+			target := interruptPhases[rng.IntN(len(interruptPhases))]
+			d.waitPhase(target, 5*time.Minute)
+			after := time.Duration(rng.IntN(1500)) * time.Millisecond
 			select {
-			case <-time.After(at):
+			case <-time.After(after):
 			case <-ctx.Done():
 				return
 			}
+			at := fmt.Sprintf("%s + %s", target, after)
 			phase := d.currentPhase()
 			Expect(d.cmd.Process.Signal(syscall.SIGINT)).To(Succeed())
 			_ = d.cmd.Wait()
