@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -29,10 +30,25 @@ type forward struct {
 	addr string
 
 	mu    sync.Mutex
-	conn  httpstream.Connection // to the pod of uid, nil when none
+	conns []*spdyConn // to the pod of uid
 	uid   string
-	reqID int
 }
+
+// spdyConn is one SPDY connection to a pod and the local connections it carries now.
+type spdyConn struct {
+	conn   httpstream.Connection
+	active int
+	reqID  int
+}
+
+// connsPerSPDY is how many local connections one SPDY connection carries at once. The SPDY
+// library (both here and in the kubelet) hands a connection's incoming data to 5 workers by
+// stream ID, each blocked until its stream's reader takes the data: one stream whose data
+// waits stalls every stream of its worker on that connection. Seen here as every request to a
+// service in flight hanging at once until its timeout, and hanging again on retry (the known
+// port-forward hangs: kubernetes#74551, openshift/origin#4287). Few local connections per
+// SPDY connection keep a stall to them: a new one goes to another SPDY connection.
+const connsPerSPDY = 2
 
 // openForward listens on 127.0.0.1 at a port the kernel picks for the container's port.
 func (c *Container) openForward(port int) (*forward, error) {
@@ -48,15 +64,15 @@ func (c *Container) openForward(port int) (*forward, error) {
 	return f, nil
 }
 
-// close stops listening and ends the connection to the pod; connections in flight end with
-// it.
+// close stops listening and ends the connections to the pod; connections in flight end with
+// them.
 func (f *forward) close() {
 	_ = f.ln.Close()
 	f.mu.Lock()
-	if f.conn != nil {
-		_ = f.conn.Close()
-		f.conn = nil
+	for _, sc := range f.conns {
+		_ = sc.conn.Close()
 	}
+	f.conns = nil
 	f.mu.Unlock()
 }
 
@@ -83,7 +99,7 @@ func (f *forward) handle(local net.Conn) {
 	// A connection kept from before can have broken unseen (the API server or the kubelet
 	// ended it); nothing of the local connection has been read yet, so its streams are asked
 	// for once more on a new connection.
-	var conn httpstream.Connection
+	var sc *spdyConn
 	var errStream httpstream.Stream
 	headers := http.Header{}
 	for attempt := 0; ; attempt++ {
@@ -95,16 +111,19 @@ func (f *forward) handle(local net.Conn) {
 		headers.Set(corev1.StreamType, corev1.StreamTypeError)
 		headers.Set(corev1.PortHeader, strconv.Itoa(f.port))
 		headers.Set(corev1.PortForwardRequestIDHeader, strconv.Itoa(id))
-		s, err := c.CreateStream(headers)
+		s, err := c.conn.CreateStream(headers)
 		if err == nil {
-			conn, errStream = c, s
+			sc, errStream = c, s
 			break
 		}
+		f.release(c)
 		f.broken(c, err)
 		if fresh || attempt > 0 {
 			return
 		}
 	}
+	defer f.release(sc)
+	conn := sc.conn
 	_ = errStream.Close() // nothing to write on it
 	defer conn.RemoveStreams(errStream)
 	errc := make(chan []byte, 1)
@@ -115,7 +134,7 @@ func (f *forward) handle(local net.Conn) {
 	headers.Set(corev1.StreamType, corev1.StreamTypeData)
 	data, err := conn.CreateStream(headers)
 	if err != nil {
-		f.broken(conn, err)
+		f.broken(sc, err)
 		return
 	}
 	defer conn.RemoveStreams(data)
@@ -143,24 +162,34 @@ func (f *forward) handle(local net.Conn) {
 	}
 }
 
-// connection is the SPDY connection to the pod of uid, dialled when there is none, when it
-// broke, or when the pod changed; the request ID for a new pair of streams; and whether it was
-// dialled for this call.
-func (f *forward) connection(uid string) (httpstream.Connection, int, bool, error) {
+// connection is a SPDY connection to the pod of uid that carries fewer than connsPerSPDY local
+// connections, dialled when there is none, and counts one more on it; the request ID for a new
+// pair of streams; and whether it was dialled for this call. Connections that broke, or go to
+// a pod that is not the container's any more, are dropped. release gives the place back.
+func (f *forward) connection(uid string) (*spdyConn, int, bool, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.conn != nil && f.uid == uid {
+	if f.uid != uid {
+		for _, sc := range f.conns {
+			_ = sc.conn.Close()
+		}
+		f.conns, f.uid = nil, uid
+	}
+	live := f.conns[:0]
+	for _, sc := range f.conns {
 		select {
-		case <-f.conn.CloseChan():
-			f.conn = nil
+		case <-sc.conn.CloseChan():
 		default:
-			f.reqID++
-			return f.conn, f.reqID, false, nil
+			live = append(live, sc)
 		}
 	}
-	if f.conn != nil {
-		_ = f.conn.Close()
-		f.conn = nil
+	f.conns = live
+	for _, sc := range f.conns {
+		if sc.active < connsPerSPDY {
+			sc.active++
+			sc.reqID++
+			return sc, sc.reqID, false, nil
+		}
 	}
 	rt := f.c.rt
 	tr, upgrader, err := spdy.RoundTripperFor(rt.cfg)
@@ -177,17 +206,33 @@ func (f *forward) connection(uid string) (httpstream.Connection, int, bool, erro
 		_ = conn.Close()
 		return nil, 0, false, fmt.Errorf("port-forward to %s/%s: the server speaks %q", f.c.ns, f.c.pod, proto)
 	}
-	f.conn, f.uid, f.reqID = conn, uid, 0
-	return conn, 0, true, nil
+	sc := &spdyConn{conn: conn, active: 1}
+	f.conns = append(f.conns, sc)
+	return sc, 0, true, nil
 }
 
-// broken forgets a connection that could not open a stream.
-func (f *forward) broken(conn httpstream.Connection, err error) {
+// release gives back the place a local connection took on sc. An idle SPDY connection beyond
+// the first is closed: keep-alive pools hold local connections long, so dials stay rare.
+func (f *forward) release(sc *spdyConn) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	sc.active--
+	if sc.active > 0 || len(f.conns) < 2 {
+		return
+	}
+	if i := slices.Index(f.conns, sc); i >= 0 {
+		f.conns = slices.Delete(f.conns, i, i+1)
+		_ = sc.conn.Close()
+	}
+}
+
+// broken forgets a SPDY connection that could not open a stream.
+func (f *forward) broken(sc *spdyConn, err error) {
 	f.c.rt.log.Debug("port-forward: the connection to the pod broke", "pod", f.c.ns+"/"+f.c.pod, "port", f.port, "err", err)
 	f.mu.Lock()
-	if f.conn == conn {
-		_ = f.conn.Close()
-		f.conn = nil
+	defer f.mu.Unlock()
+	if i := slices.Index(f.conns, sc); i >= 0 {
+		f.conns = slices.Delete(f.conns, i, i+1)
 	}
-	f.mu.Unlock()
+	_ = sc.conn.Close()
 }
