@@ -1,9 +1,6 @@
 package scenarios
 
-import (
-	"fmt"
-	"slices"
-)
+import "fmt"
 
 // CheckServiceOps reports every service step the drill would take (protect, inject, recover and
 // the stack actions they call) whose operation refuse refuses, as when a runtime cannot pause:
@@ -37,6 +34,5 @@ func (s *Scenario) CheckServiceOps(refuse func(op string) error) error {
 	if len(es) == 0 {
 		return nil
 	}
-	es = slices.CompactFunc(es.sort(), func(a, b *Error) bool { return a.Error() == b.Error() })
-	return es
+	return es.sort() // each action is walked once: no step is reported twice
 }

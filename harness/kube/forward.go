@@ -116,8 +116,7 @@ func (f *forward) handle(local net.Conn) {
 			sc, errStream = c, s
 			break
 		}
-		f.release(c)
-		f.broken(c, err)
+		f.broken(c, err) // dropped whole: its places go with it
 		if fresh || attempt > 0 {
 			return
 		}
