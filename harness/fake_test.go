@@ -50,6 +50,9 @@ type fakeApp struct {
 	slowFingerprint time.Duration
 	// slowBatchHealth holds every batch health answer this long.
 	slowBatchHealth time.Duration
+	// hungBatchHealth is how many batch health requests are still to get no answer at all,
+	// until the client gives up, as over a stalled connection.
+	hungBatchHealth int
 	// flakyLinks is how many link reads are still to fail once each, as a stalled connection
 	// would.
 	flakyLinks int
@@ -139,6 +142,7 @@ func (a *fakeApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fmt.Sscan(r.URL.Query().Get("slow-health"), &a.slowHealth)
 		fmt.Sscan(r.URL.Query().Get("slow-fingerprint"), &a.slowFingerprint)
 		fmt.Sscan(r.URL.Query().Get("slow-batch-health"), &a.slowBatchHealth)
+		fmt.Sscan(r.URL.Query().Get("hung-batch-health"), &a.hungBatchHealth)
 		fmt.Sscan(r.URL.Query().Get("flaky-links"), &a.flakyLinks)
 	case path == "/admin/at-most": // passes when ?sites lists at most ?n sites
 		n := 0
@@ -168,6 +172,13 @@ func (a *fakeApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		_ = json.NewEncoder(w).Encode(map[string]any{"results": res})
 	case strings.HasPrefix(path, "/batch/"): // /batch/health, /batch/fingerprint (fake_exec_test.go)
+		if a.hungBatchHealth > 0 && path == "/batch/health" {
+			a.hungBatchHealth--
+			a.mu.Unlock()
+			locked = false
+			<-r.Context().Done()
+			return
+		}
 		if d := a.slowBatchHealth; d > 0 && path == "/batch/health" {
 			wait(d)
 		}

@@ -297,6 +297,25 @@ func TestSlowBatchHealthIsNotAnOutage(t *testing.T) {
 	}
 }
 
+// A batch health request that gets no answer at all (a stalled connection, seen on a
+// port-forward) is asked once more, on another connection, after a health check's deadline
+// (2s): no site fails a poll for it, and the sites' polls stay far closer together than the
+// batch's own 10s bound.
+func TestHungBatchHealthIsAskedAgain(t *testing.T) {
+	res := run(t, context.Background(), load(t, "fake-hungbatch.yaml"), newFakeRuntime())
+	if res.Verdict != result.Pass {
+		t.Fatalf("verdict %s: %s %v", res.Verdict, res.Reason, res.Errors)
+	}
+	m := res.Metrics
+	if m.CollateralDowntimeSeconds != 0 || m.SitesRecovered != 1 {
+		t.Fatalf("collateral downtime %.2fs, %d sites recovered: want none and 1", m.CollateralDowntimeSeconds, m.SitesRecovered)
+	}
+	const healthDeadline, batchBound = 2.0, 10.0
+	if gap := m.Resolution.PollGapSeconds; gap < healthDeadline || gap > batchBound/2 {
+		t.Fatalf("poll gap %.2fs: want the hung round asked again after %.0fs, well before its %.0fs bound", gap, healthDeadline, batchBound)
+	}
+}
+
 // A read that fails once (a timeout, a stalled port-forward) does not make the baseline
 // inconclusive: what the survey could not read is read once more, and that reading counts.
 func TestBaselineReadsAgainWhatItCouldNotRead(t *testing.T) {

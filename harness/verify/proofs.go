@@ -3,6 +3,7 @@ package verify
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -75,7 +76,14 @@ func (v *Verifier) proveBatch(ctx context.Context, batch []proof) {
 	if ctx.Err() != nil {
 		return
 	}
-	v.reader.log.Debug("proof batch", "sites", len(sites), "began", began, "fingerprints", fpDone-began, "links", v.cfg.Clock.Now()-began)
+	if v.reader.log.Enabled(ctx, slog.LevelDebug) {
+		var lastFP, lastLinks time.Duration // when the batch's last reads began, after began
+		for i, s := range sites {
+			lastFP, lastLinks = max(lastFP, fps.At[s]-began), max(lastLinks, read[i].at-began)
+		}
+		v.reader.log.Debug("proof batch", "sites", len(sites), "began", began, "fingerprints", fpDone-began, "links", v.cfg.Clock.Now()-began,
+			"last fingerprint began", lastFP, "last links began", lastLinks)
+	}
 	for i, p := range batch {
 		at, fp := fps.At[p.site], fps.Values[p.site]
 		linksAt, broken, unreadable := read[i].at, read[i].broken, read[i].unreadable

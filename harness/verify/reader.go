@@ -110,7 +110,7 @@ func FingerprintForm(p *scenarios.Product) Form {
 func (r *Reader) Health(ctx context.Context, product string, sites []string, timeout time.Duration) map[string]Answer {
 	p := r.stack.Products[product]
 	if f := HealthForm(p); f.Batch {
-		return r.batch(ctx, r.pool, f.Chunk, f.Probe, p.Service, sites, max(timeout, transport.ProbeTimeout), healthAnswer)
+		return r.batch(ctx, r.pool, f.Chunk, f.Probe, p.Service, sites, max(timeout, transport.ProbeTimeout), timeout, healthAnswer)
 	}
 	return r.perSite(ctx, r.pool, *p.Health, p.Service, sites, timeout)
 }
@@ -122,7 +122,7 @@ func (r *Reader) fingerprintsOf(ctx context.Context, product string, sites []str
 	p := r.stack.Products[product]
 	switch f := FingerprintForm(p); {
 	case f.Batch:
-		return r.batch(ctx, r.fpPool, f.Chunk, f.Probe, p.Service, sites, timeout, checksumAnswer)
+		return r.batch(ctx, r.fpPool, f.Chunk, f.Probe, p.Service, sites, timeout, timeout/2, checksumAnswer)
 	case f.Probe != nil:
 		return r.perSite(ctx, r.fpPool, *f.Probe, p.Service, sites, timeout)
 	}
@@ -162,9 +162,9 @@ func (r *Reader) perSite(ctx context.Context, pool chan struct{}, p scenarios.Pr
 }
 
 // batch sends the list of sites to a batch probe in chunks of at most chunk sites, each one
-// request in flight on pool, and reads the answer per site. The
-// contract, per transport: http POSTs {"sites": [...]} and reads {"results": {"SITE": "..."}}.
-func (r *Reader) batch(ctx context.Context, pool chan struct{}, chunk int, p *scenarios.Probe, service string, sites []string, timeout time.Duration, read func(string) (string, error)) map[string]Answer {
+// request in flight on pool (see ask), and reads the answer per site. The contract, per
+// transport: http POSTs {"sites": [...]} and reads {"results": {"SITE": "..."}}.
+func (r *Reader) batch(ctx context.Context, pool chan struct{}, chunk int, p *scenarios.Probe, service string, sites []string, timeout, again time.Duration, read func(string) (string, error)) map[string]Answer {
 	out := make(map[string]Answer, len(sites))
 	var mu sync.Mutex
 	var wg sync.WaitGroup
@@ -175,10 +175,7 @@ func (r *Reader) batch(ctx context.Context, pool chan struct{}, chunk int, p *sc
 				defer func() { <-pool }()
 			case <-ctx.Done():
 			}
-			cctx, cancel := context.WithTimeout(ctx, timeout)
-			defer cancel()
-			at := r.clock.Now()
-			results, err := r.plane.Batch(cctx, p, service, r.data(), part)
+			at, results, err := r.ask(ctx, p, service, part, timeout, again)
 			mu.Lock()
 			defer mu.Unlock()
 			for _, s := range part {
@@ -196,6 +193,64 @@ func (r *Reader) batch(ctx context.Context, pool chan struct{}, chunk int, p *sc
 	}
 	wg.Wait()
 	return out
+}
+
+// ask sends one batch request, bounded by timeout, and returns when it began and its answer.
+// A request that fails (a connection that broke) or has not answered after again (a
+// connection that stalled: seen on port-forwards, where one request hangs while a new one is
+// answered at once) is sent once more, beside it; the first answer wins, and it is timed from
+// the start of the request that gave it. When both fail, the first failure is the answer. An
+// again of 0 sends one request only.
+func (r *Reader) ask(ctx context.Context, p *scenarios.Probe, service string, sites []string, timeout, again time.Duration) (time.Duration, map[string]string, error) {
+	cctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	type reply struct {
+		at      time.Duration
+		results map[string]string
+		err     error
+	}
+	replies := make(chan reply, 2)
+	send := func() {
+		at := r.clock.Now()
+		results, err := r.plane.Batch(cctx, p, service, r.data(), sites)
+		replies <- reply{at, results, err}
+	}
+	go send()
+	if again <= 0 {
+		x := <-replies
+		return x.at, x.results, x.err
+	}
+	late := make(chan struct{})
+	go func() {
+		if r.clock.Sleep(cctx, again) == nil {
+			close(late)
+		}
+	}()
+	var first *reply
+	sent := 1
+	for {
+		select {
+		case x := <-replies:
+			if x.err == nil {
+				return x.at, x.results, nil
+			}
+			if first == nil {
+				first = &x
+			}
+			if sent == 2 || cctx.Err() != nil {
+				return first.at, first.results, first.err
+			}
+			r.log.Debug("batch request failed: asking once more", "service", service, "sites", len(sites), "err", x.err)
+			sent++
+			late = nil
+			go send()
+		case <-late:
+			r.log.Debug("batch request unanswered: asking once more beside it", "service", service, "sites", len(sites), "after", again)
+			sent++
+			late = nil
+			go send()
+		}
+	}
 }
 
 // healthAnswer reads a batch health answer: "ok" (or an sql true) passes, anything else is the
