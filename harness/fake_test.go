@@ -48,6 +48,8 @@ type fakeApp struct {
 	slowHealth time.Duration
 	// slowFingerprint holds every per-site fingerprint answer this long.
 	slowFingerprint time.Duration
+	// slowLinks holds every link check's answer this long.
+	slowLinks time.Duration
 	// slowBatchHealth holds every batch health answer this long.
 	slowBatchHealth time.Duration
 	// hungBatchHealth is how many batch health requests are still to get no answer at all,
@@ -144,6 +146,7 @@ func (a *fakeApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fmt.Sscan(r.URL.Query().Get("slow-batch-health"), &a.slowBatchHealth)
 		fmt.Sscan(r.URL.Query().Get("hung-batch-health"), &a.hungBatchHealth)
 		fmt.Sscan(r.URL.Query().Get("flaky-links"), &a.flakyLinks)
+		fmt.Sscan(r.URL.Query().Get("slow-links"), &a.slowLinks)
 	case path == "/admin/at-most": // passes when ?sites lists at most ?n sites
 		n := 0
 		fmt.Sscan(r.URL.Query().Get("n"), &n)
@@ -182,6 +185,12 @@ func (a *fakeApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if d := a.slowBatchHealth; d > 0 && path == "/batch/health" {
 			wait(d)
 		}
+		if d := a.slowFingerprint; d > 0 && path == "/batch/fingerprint" {
+			res := a.batch("fingerprint", body.Sites) // as the read began
+			wait(d)
+			_ = json.NewEncoder(w).Encode(map[string]any{"results": res})
+			return
+		}
 		_ = json.NewEncoder(w).Encode(map[string]any{"results": a.batch(strings.TrimPrefix(path, "/batch/"), body.Sites)})
 	case path == "/canary/read":
 		out := map[string][]int{}
@@ -216,6 +225,11 @@ func (a *fakeApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 			fmt.Fprintf(w, "fp-%s\n", site)
 		case "links":
+			if d := a.slowLinks; d > 0 {
+				wait(d)
+				a.mu.Lock()
+				locked = true
+			}
 			if a.flakyLinks > 0 {
 				a.flakyLinks--
 				http.Error(w, "stalled", http.StatusGatewayTimeout)

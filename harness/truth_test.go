@@ -282,6 +282,66 @@ func TestProofLagOfAWaveFollowsTheReadSchedule(t *testing.T) {
 	}
 }
 
+// A wave in three products: six sites restored at once, each product's batch fingerprint read
+// taking 400ms. A proof begins when its last product's read does, and the fingerprint pool has
+// a slot per product, so no product's read waits for another's: every site's proof lag is the
+// time to see the wave healthy (the probe interval, and the round's own answers), not a read.
+// With two slots the third product's read began 400ms late, and every lag with it.
+func TestAWavesProofReadsEveryProductAtOnce(t *testing.T) {
+	res := run(t, context.Background(), load(t, "fake-productwave.yaml"), newFakeRuntime())
+	if res.Verdict != result.Pass {
+		t.Fatalf("verdict %s: %s %v", res.Verdict, res.Reason, res.Errors)
+	}
+	const read, probe, slack = 0.4, 0.1, 0.15
+	rows := affectedRows(res)
+	if len(rows) != 6 {
+		t.Fatalf("%d sites affected, want 6", len(rows))
+	}
+	for _, r := range rows {
+		if r.ProofLagSeconds == nil {
+			t.Fatalf("site %s recovered without a proof lag", r.ID)
+		}
+		if lag := *r.ProofLagSeconds; lag > probe+slack {
+			t.Fatalf("site %s: proof lag %.2fs, want at most the probe interval %.1fs (+%.2fs): a product's %.1fs read waited for another's", r.ID, lag, probe, slack, read)
+		}
+	}
+}
+
+// A wave's link checks: six sites restored at once, each with two link checks taking 300ms,
+// read 8 at a time (linkWorkers), each check on its own. In the order they are asked for, the
+// first 8 checks (those of sites 1 to 4) begin at once and the last 4 (sites 5 and 6) when the
+// first ones end: a site's proof begins with its last read, so four sites' proof lags are
+// about the time to see the wave healthy and two are one check (300ms) more, give or take the
+// probe interval, and never more.
+func TestAWavesLinkChecksFollowTheReadSchedule(t *testing.T) {
+	res := run(t, context.Background(), load(t, "fake-linkwave.yaml"), newFakeRuntime())
+	if res.Verdict != result.Pass {
+		t.Fatalf("verdict %s: %s %v", res.Verdict, res.Reason, res.Errors)
+	}
+	const check, probe, slack = 0.3, 0.1, 0.15
+	rows := affectedRows(res)
+	if len(rows) != 6 {
+		t.Fatalf("%d sites affected, want 6", len(rows))
+	}
+	var lags []float64
+	for _, r := range rows {
+		if r.ProofLagSeconds == nil {
+			t.Fatalf("site %s recovered without a proof lag", r.ID)
+		}
+		lags = append(lags, *r.ProofLagSeconds)
+	}
+	slices.Sort(lags)
+	for k, lag := range lags {
+		wait := 0.0
+		if k >= 4 {
+			wait = check
+		}
+		if lag < wait-slack || lag > wait+probe+slack {
+			t.Fatalf("proof lags %v: the %d-th is %.2fs, want %.2fs (+ up to the probe interval)", lags, k, lag, wait)
+		}
+	}
+}
+
 // A batch health request answers for many sites at once, so its latency is not any one site's:
 // while the batch answer takes 2.5s (longer than the 2s a per-site health check may take, with
 // a probe interval of 100ms), no site fails a poll for it. The unaffected sites keep passing,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -37,11 +38,11 @@ func (v *Verifier) prove(ctx context.Context) {
 }
 
 // linkWorkers bounds a proof batch's link checks in flight: they are read beside its
-// fingerprints, from the start of the batch, so that no site's proof waits for the links of
-// the sites before it.
-const linkWorkers = 4
+// fingerprints, from the start of the batch, each (site, check) on its own, so that no site's
+// proof waits for the links of the sites before it longer than the checks ahead of its own.
+const linkWorkers = 8
 
-// links is what one site's link checks read, and when they began.
+// links is what one site's link checks read, and when the last of them began.
 type links struct {
 	at         time.Duration
 	broken     int
@@ -54,20 +55,35 @@ func (v *Verifier) proveBatch(ctx context.Context, batch []proof) {
 		sites[i] = p.site
 	}
 	read := make([]links, len(batch))
+	checks := v.reader.LinkChecks()
 	var wg sync.WaitGroup
 	wg.Go(func() {
+		var mu sync.Mutex
 		g := make(chan struct{}, linkWorkers)
 		var lg sync.WaitGroup
 		for i, s := range sites {
-			g <- struct{}{}
-			lg.Go(func() {
-				defer func() { <-g }()
-				at := v.cfg.Clock.Now()
-				b, u := v.reader.BrokenLinks(ctx, s)
-				read[i] = links{at, b, u}
-			})
+			for _, name := range checks {
+				g <- struct{}{}
+				lg.Go(func() {
+					defer func() { <-g }()
+					at := v.cfg.Clock.Now()
+					n, err := v.reader.LinkCheck(ctx, s, name)
+					mu.Lock()
+					defer mu.Unlock()
+					l := &read[i]
+					l.at = max(l.at, at)
+					if err != nil {
+						l.unreadable = append(l.unreadable, name)
+						return
+					}
+					l.broken += n
+				})
+			}
 		}
 		lg.Wait()
+		for i := range read {
+			slices.Sort(read[i].unreadable)
+		}
 	})
 	began := v.cfg.Clock.Now()
 	fps := v.reader.Fingerprints(ctx, sites)

@@ -40,7 +40,7 @@ func NewReader(plane *transport.Plane, stack *scenarios.Stack, products []string
 	return &Reader{
 		plane: plane, stack: stack, products: products, clock: c, data: data, log: log,
 		pool:   make(chan struct{}, probePool),
-		fpPool: make(chan struct{}, fingerprintPool),
+		fpPool: make(chan struct{}, fingerprintPool(len(products))),
 	}
 }
 
@@ -49,10 +49,15 @@ func NewReader(plane *transport.Plane, stack *scenarios.Stack, products []string
 const probePool = 16
 
 // fingerprintPool bounds the fingerprint requests in flight at once, over every product, apart
-// from the health checks: a checksum reads all of a site's data, and many at once on a small
-// machine only make each one slower (until each outlasts its timeout) and starve the health
-// rounds that time recovery.
-const fingerprintPool = 2
+// from the health checks: one per product, and at least minFingerprintPool. A checksum reads all
+// of a site's data, and many at once on a small machine only make each one slower (until each
+// outlasts its timeout) and starve the health rounds that time recovery; but a proof begins
+// only when its last product's read does, so with fewer slots than products a wave's last
+// product waited for the reads of the others (5 products on 2 slots: two reads late, the proof
+// lag's p95 at production).
+func fingerprintPool(products int) int { return max(minFingerprintPool, products) }
+
+const minFingerprintPool = 2
 
 // healthBatchSites and fingerprintBatchSites are the most sites one batch request carries: a
 // product's sites are sent in chunks of this many, each bounded by its timeout on its own. A
@@ -312,29 +317,42 @@ func (r *Reader) Fingerprints(ctx context.Context, sites []string) Fingerprints 
 // BrokenLinks sums a site's unresolved cross-product references over the stack's link checks
 // and names the checks that could not be read.
 func (r *Reader) BrokenLinks(ctx context.Context, s string) (int, []string) {
-	data := r.data()
-	data.Site = s
 	total := 0
 	var unreadable []string
-	for _, name := range slices.Sorted(maps.Keys(r.stack.Links)) {
-		body, err := r.plane.Check(ctx, *r.stack.Links[name], data, "")
-		var ans struct {
-			Broken *int `json:"broken"`
-		}
-		if err == nil {
-			err = json.Unmarshal(body, &ans)
-		}
-		if err == nil && ans.Broken == nil {
-			err = errors.New(`want {"broken": N}`)
-		}
+	for _, name := range r.LinkChecks() {
+		n, err := r.LinkCheck(ctx, s, name)
 		if err != nil {
-			r.log.Debug("link check unreadable", "site", s, "check", name, "err", strings.TrimSpace(err.Error()))
 			unreadable = append(unreadable, name)
 			continue
 		}
-		total += *ans.Broken
+		total += n
 	}
 	return total, unreadable
+}
+
+// LinkChecks names the stack's link checks, in order.
+func (r *Reader) LinkChecks() []string { return slices.Sorted(maps.Keys(r.stack.Links)) }
+
+// LinkCheck reads one link check of site s: its count of unresolved references, or why it
+// could not be read.
+func (r *Reader) LinkCheck(ctx context.Context, s, name string) (int, error) {
+	data := r.data()
+	data.Site = s
+	body, err := r.plane.Check(ctx, *r.stack.Links[name], data, "")
+	var ans struct {
+		Broken *int `json:"broken"`
+	}
+	if err == nil {
+		err = json.Unmarshal(body, &ans)
+	}
+	if err == nil && ans.Broken == nil {
+		err = errors.New(`want {"broken": N}`)
+	}
+	if err != nil {
+		r.log.Debug("link check unreadable", "site", s, "check", name, "err", strings.TrimSpace(err.Error()))
+		return 0, err
+	}
+	return *ans.Broken, nil
 }
 
 // Survey is every site's fingerprints and broken links, with what could not be read.
