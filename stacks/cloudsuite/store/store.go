@@ -10,8 +10,14 @@ import (
 	"github.com/drill-dev/drill/stacks/cloudsuite/catalog"
 )
 
+// ConnectTimeout bounds one connect to the database, from dial to session. A database that
+// does not answer at all (on Kubernetes, the old address of a database pod that was recreated
+// with a new one) would otherwise hold each connect, and the pool slot it is made for, until
+// the kernel gives up on the connection: about two minutes, during which every request waits.
+const ConnectTimeout = 5 * time.Second
+
 // Open returns a pool for dsn whose sessions run in UTC. maxConns of zero keeps pgxpool's
-// default. The pool connects lazily: Open does not fail when the server is down. The caller
+// default; a connect is bounded by ConnectTimeout. The pool connects lazily: Open does not fail when the server is down. The caller
 // must Close it.
 func Open(ctx context.Context, dsn string, maxConns int32) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
@@ -24,6 +30,9 @@ func Open(ctx context.Context, dsn string, maxConns int32) (*pgxpool.Pool, error
 		cfg.MaxConns = maxConns
 	}
 	cfg.HealthCheckPeriod = 5 * time.Second
+	if cfg.ConnConfig.ConnectTimeout == 0 { // the url's connect_timeout, when it has one, wins
+		cfg.ConnConfig.ConnectTimeout = ConnectTimeout
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open pool: %w", err)
