@@ -5,14 +5,28 @@ import (
 	"fmt"
 	"maps"
 	"strings"
+	"time"
 
 	"github.com/moby/moby/client"
 
 	"github.com/drill-dev/drill/harness/runtime"
 )
 
+// uncancelled is ctx without its cancellation, bounded by createTimeout: a create request the
+// daemon received is let finish, so that the teardown that follows finds what it made. A
+// create cancelled mid-request (an interrupt during up) could be completed by the daemon after
+// the teardown had looked for it and found nothing: a volume was left behind that way.
+func uncancelled(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), createTimeout)
+}
+
+// createTimeout bounds a create request that is let finish (uncancelled).
+const createTimeout = 30 * time.Second
+
 // CreateNetwork implements runtime.Runtime: a bridge network carrying labels.
 func (r *Runtime) CreateNetwork(ctx context.Context, name string, labels map[string]string) error {
+	ctx, cancel := uncancelled(ctx)
+	defer cancel()
 	_, err := r.cli.NetworkCreate(ctx, name, client.NetworkCreateOptions{
 		Driver: "bridge",
 		Labels: maps.Clone(labels),
@@ -34,6 +48,8 @@ func (r *Runtime) RemoveNetwork(ctx context.Context, name string) error {
 // CreateVolume implements runtime.Runtime: a local volume carrying labels (Docker only takes
 // a volume's labels when it is created).
 func (r *Runtime) CreateVolume(ctx context.Context, name string, labels map[string]string) error {
+	ctx, cancel := uncancelled(ctx)
+	defer cancel()
 	_, err := r.cli.VolumeCreate(ctx, client.VolumeCreateOptions{Name: name, Labels: maps.Clone(labels)})
 	if err != nil {
 		return fmt.Errorf("create volume %s: %w", name, err)
