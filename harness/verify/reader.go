@@ -232,27 +232,27 @@ func (r *Reader) ask(ctx context.Context, p *scenarios.Probe, service string, si
 		}
 	}()
 	var first *reply
-	sent := 1
+	sent, pending := 1, 1
 	for {
 		select {
 		case x := <-replies:
+			pending--
 			if x.err == nil {
 				return x.at, x.results, nil
 			}
 			if first == nil {
 				first = &x
 			}
-			if sent == 2 || cctx.Err() != nil {
+			if sent < 2 && cctx.Err() == nil {
+				r.log.Debug("batch request failed: asking once more", "service", service, "sites", len(sites), "err", x.err)
+				sent, pending, late = sent+1, pending+1, nil
+				go send()
+			} else if pending == 0 {
 				return first.at, first.results, first.err
 			}
-			r.log.Debug("batch request failed: asking once more", "service", service, "sites", len(sites), "err", x.err)
-			sent++
-			late = nil
-			go send()
 		case <-late:
 			r.log.Debug("batch request unanswered: asking once more beside it", "service", service, "sites", len(sites), "after", again)
-			sent++
-			late = nil
+			sent, pending, late = sent+1, pending+1, nil
 			go send()
 		}
 	}
