@@ -254,29 +254,9 @@ func TestSlowMilestoneKeepsThePollingResolution(t *testing.T) {
 // more: a site's own reads, and its links, do not wait for the reads of the others. Each site's
 // recovered instant is its proof's start, so the RTOs spread the same way.
 func TestProofLagOfAWaveFollowsTheReadSchedule(t *testing.T) {
-	res := run(t, context.Background(), load(t, "fake-wave.yaml"), newFakeRuntime())
-	if res.Verdict != result.Pass {
-		t.Fatalf("verdict %s: %s %v", res.Verdict, res.Reason, res.Errors)
-	}
-	const read, probe, slack = 0.4, 0.1, 0.15
-	rows := affectedRows(res)
-	if len(rows) != 6 {
-		t.Fatalf("%d sites affected, want 6", len(rows))
-	}
-	var lags []float64
-	for _, r := range rows {
-		if r.ProofLagSeconds == nil {
-			t.Fatalf("site %s recovered without a proof lag", r.ID)
-		}
-		lags = append(lags, *r.ProofLagSeconds)
-	}
-	slices.Sort(lags)
-	for k, lag := range lags {
-		wait := float64(k/2) * read
-		if lag < wait-slack || lag > wait+probe+slack {
-			t.Fatalf("proof lags %v: the %d-th is %.2fs, want %.2fs (+ up to the probe interval)", lags, k, lag, wait)
-		}
-	}
+	const read = 0.4
+	res, lags := waveLags(t, "fake-wave.yaml")
+	expectSchedule(t, lags, func(k int) float64 { return float64(k/2) * read })
 	m := res.Metrics.Resolution
 	if m.ProofLagMaxSeconds == nil || *m.ProofLagMaxSeconds != lags[5] || *m.ProofLagP50Seconds != lags[2] {
 		t.Fatalf("resolution %+v, lags %v", m, lags)
@@ -292,23 +272,8 @@ func TestProofLagOfAWaveFollowsTheReadSchedule(t *testing.T) {
 // time to see the wave healthy (the probe interval, and the round's own answers), not a read.
 // With two slots the third product's read began 400ms late, and every lag with it.
 func TestAWavesProofReadsEveryProductAtOnce(t *testing.T) {
-	res := run(t, context.Background(), load(t, "fake-productwave.yaml"), newFakeRuntime())
-	if res.Verdict != result.Pass {
-		t.Fatalf("verdict %s: %s %v", res.Verdict, res.Reason, res.Errors)
-	}
-	const read, probe, slack = 0.4, 0.1, 0.15
-	rows := affectedRows(res)
-	if len(rows) != 6 {
-		t.Fatalf("%d sites affected, want 6", len(rows))
-	}
-	for _, r := range rows {
-		if r.ProofLagSeconds == nil {
-			t.Fatalf("site %s recovered without a proof lag", r.ID)
-		}
-		if lag := *r.ProofLagSeconds; lag > probe+slack {
-			t.Fatalf("site %s: proof lag %.2fs, want at most the probe interval %.1fs (+%.2fs): a product's %.1fs read waited for another's", r.ID, lag, probe, slack, read)
-		}
-	}
+	_, lags := waveLags(t, "fake-productwave.yaml")
+	expectSchedule(t, lags, func(int) float64 { return 0 }) // with 2 slots: 0.4s each
 }
 
 // A wave's link checks: six sites restored at once, each with two link checks taking 300ms,
@@ -318,11 +283,24 @@ func TestAWavesProofReadsEveryProductAtOnce(t *testing.T) {
 // about the time to see the wave healthy and two are one check (300ms) more, give or take the
 // probe interval, and never more.
 func TestAWavesLinkChecksFollowTheReadSchedule(t *testing.T) {
-	res := run(t, context.Background(), load(t, "fake-linkwave.yaml"), newFakeRuntime())
+	const check = 0.3
+	_, lags := waveLags(t, "fake-linkwave.yaml")
+	expectSchedule(t, lags, func(k int) float64 {
+		if k >= 4 {
+			return check
+		}
+		return 0
+	})
+}
+
+// waveLags runs a scenario whose wave is six sites restored at once, which must pass, and
+// returns its result and the six sites' proof lags, smallest first.
+func waveLags(t *testing.T, file string) (*result.Result, []float64) {
+	t.Helper()
+	res := run(t, context.Background(), load(t, file), newFakeRuntime())
 	if res.Verdict != result.Pass {
 		t.Fatalf("verdict %s: %s %v", res.Verdict, res.Reason, res.Errors)
 	}
-	const check, probe, slack = 0.3, 0.1, 0.15
 	rows := affectedRows(res)
 	if len(rows) != 6 {
 		t.Fatalf("%d sites affected, want 6", len(rows))
@@ -335,13 +313,17 @@ func TestAWavesLinkChecksFollowTheReadSchedule(t *testing.T) {
 		lags = append(lags, *r.ProofLagSeconds)
 	}
 	slices.Sort(lags)
+	return res, lags
+}
+
+// expectSchedule checks that the k-th smallest proof lag is the wait(k) the read schedule
+// gives, plus up to the probe interval (100ms) in which the wave was seen, within 150ms.
+func expectSchedule(t *testing.T, lags []float64, wait func(k int) float64) {
+	t.Helper()
+	const probe, slack = 0.1, 0.15
 	for k, lag := range lags {
-		wait := 0.0
-		if k >= 4 {
-			wait = check
-		}
-		if lag < wait-slack || lag > wait+probe+slack {
-			t.Fatalf("proof lags %v: the %d-th is %.2fs, want %.2fs (+ up to the probe interval)", lags, k, lag, wait)
+		if w := wait(k); lag < w-slack || lag > w+probe+slack {
+			t.Fatalf("proof lags %v: the %d-th is %.2fs, want %.2fs (+ up to the probe interval)", lags, k, lag, w)
 		}
 	}
 }
