@@ -31,6 +31,17 @@ func run(t *testing.T, ctx context.Context, sc *scenarios.Scenario, rt *fakeRunt
 	return res
 }
 
+// runPassing runs the scenario in file on a new fake runtime and fails the test unless the
+// drill passed.
+func runPassing(t *testing.T, file string) *result.Result {
+	t.Helper()
+	res := run(t, context.Background(), load(t, file), newFakeRuntime())
+	if res.Verdict != result.Pass {
+		t.Fatalf("verdict %s: %s %v", res.Verdict, res.Reason, res.Errors)
+	}
+	return res
+}
+
 func events(res *result.Result, kind, name string) []result.Event {
 	var out []result.Event
 	for _, e := range res.Timeline {
@@ -45,10 +56,7 @@ func events(res *result.Result, kind, name string) []result.Event {
 // must lie between the true outage (fault instance start to restore end) and one poll later,
 // and the RPO within one canary interval of the gap between backup and hit.
 func TestRunMeasuresAKnownRecovery(t *testing.T) {
-	res := run(t, context.Background(), load(t, "fake-restore.yaml"), newFakeRuntime())
-	if res.Verdict != result.Pass {
-		t.Fatalf("verdict %s: %s %v", res.Verdict, res.Reason, res.Errors)
-	}
+	res := runPassing(t, "fake-restore.yaml")
 	m := res.Metrics
 	if m.SitesAffected != 2 || m.SitesRecovered != 2 {
 		t.Fatalf("affected %d recovered %d, want 2 2", m.SitesAffected, m.SitesRecovered)

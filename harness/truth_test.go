@@ -54,10 +54,7 @@ func TestTruthCorruptionNeverRepairedIsNotRecovered(t *testing.T) {
 // The same corruption repaired by the runbook after a known wait: recovered, and no earlier
 // than the repair (the fingerprints that prove it were read after it).
 func TestTruthCorruptionRepairedRecoversAfterTheRepair(t *testing.T) {
-	res := run(t, context.Background(), load(t, "fake-corrupt-repair.yaml"), newFakeRuntime())
-	if res.Verdict != result.Pass {
-		t.Fatalf("verdict %s: %s %v", res.Verdict, res.Reason, res.Errors)
-	}
+	res := runPassing(t, "fake-corrupt-repair.yaml")
 	rows := affectedRows(res)
 	if len(rows) != 1 || rows[0].RTOSeconds == nil {
 		t.Fatalf("affected rows %+v, want one recovered", rows)
@@ -214,10 +211,7 @@ func TestProbeLoadIsMeasured(t *testing.T) {
 // round still polls it: the gap between two polls of a site stays near the probe interval,
 // and the proof's pass counts from its reads, not from the end of the wait.
 func TestProofUnderWayKeepsThePollingResolution(t *testing.T) {
-	res := run(t, context.Background(), load(t, "fake-slowproof.yaml"), newFakeRuntime())
-	if res.Verdict != result.Pass {
-		t.Fatalf("verdict %s: %s %v", res.Verdict, res.Reason, res.Errors)
-	}
+	res := runPassing(t, "fake-slowproof.yaml")
 	const slowRead = 0.8
 	if gap := res.Metrics.Resolution.PollGapSeconds; gap > slowRead/2 {
 		t.Fatalf("poll gap %.2fs: no poll while an %.1fs proof was read", gap, slowRead)
@@ -234,10 +228,7 @@ func TestProofUnderWayKeepsThePollingResolution(t *testing.T) {
 // A milestone whose check takes 800ms does not hold back the sites' polls (every 100ms), and
 // is still measured.
 func TestSlowMilestoneKeepsThePollingResolution(t *testing.T) {
-	res := run(t, context.Background(), load(t, "fake-slowmilestone.yaml"), newFakeRuntime())
-	if res.Verdict != result.Pass {
-		t.Fatalf("verdict %s: %s %v", res.Verdict, res.Reason, res.Errors)
-	}
+	res := runPassing(t, "fake-slowmilestone.yaml")
 	const slowCheck = 0.8
 	if gap := res.Metrics.Resolution.PollGapSeconds; gap > slowCheck/2 {
 		t.Fatalf("poll gap %.2fs: the sites' polls waited for an %.1fs milestone check", gap, slowCheck)
@@ -297,10 +288,7 @@ func TestAWavesLinkChecksFollowTheReadSchedule(t *testing.T) {
 // returns its result and the six sites' proof lags, smallest first.
 func waveLags(t *testing.T, file string) (*result.Result, []float64) {
 	t.Helper()
-	res := run(t, context.Background(), load(t, file), newFakeRuntime())
-	if res.Verdict != result.Pass {
-		t.Fatalf("verdict %s: %s %v", res.Verdict, res.Reason, res.Errors)
-	}
+	res := runPassing(t, file)
 	rows := affectedRows(res)
 	if len(rows) != 6 {
 		t.Fatalf("%d sites affected, want 6", len(rows))
@@ -333,10 +321,7 @@ func expectSchedule(t *testing.T, lags []float64, wait func(k int) float64) {
 // a probe interval of 100ms), no site fails a poll for it. The unaffected sites keep passing,
 // with no collateral downtime, and the restored site recovers.
 func TestSlowBatchHealthIsNotAnOutage(t *testing.T) {
-	res := run(t, context.Background(), load(t, "fake-slowbatch.yaml"), newFakeRuntime())
-	if res.Verdict != result.Pass {
-		t.Fatalf("verdict %s: %s %v", res.Verdict, res.Reason, res.Errors)
-	}
+	res := runPassing(t, "fake-slowbatch.yaml")
 	m := res.Metrics
 	if m.CollateralDowntimeSeconds != 0 || m.SitesRecovered != 1 {
 		t.Fatalf("collateral downtime %.2fs, %d sites recovered: want none and 1", m.CollateralDowntimeSeconds, m.SitesRecovered)
@@ -348,10 +333,7 @@ func TestSlowBatchHealthIsNotAnOutage(t *testing.T) {
 // (2s): no site fails a poll for it, and the sites' polls stay far closer together than the
 // batch's own 10s bound.
 func TestHungBatchHealthIsAskedAgain(t *testing.T) {
-	res := run(t, context.Background(), load(t, "fake-hungbatch.yaml"), newFakeRuntime())
-	if res.Verdict != result.Pass {
-		t.Fatalf("verdict %s: %s %v", res.Verdict, res.Reason, res.Errors)
-	}
+	res := runPassing(t, "fake-hungbatch.yaml")
 	m := res.Metrics
 	if m.CollateralDowntimeSeconds != 0 || m.SitesRecovered != 1 {
 		t.Fatalf("collateral downtime %.2fs, %d sites recovered: want none and 1", m.CollateralDowntimeSeconds, m.SitesRecovered)
@@ -365,10 +347,7 @@ func TestHungBatchHealthIsAskedAgain(t *testing.T) {
 // A read that fails once (a timeout, a stalled port-forward) does not make the baseline
 // inconclusive: what the survey could not read is read once more, and that reading counts.
 func TestBaselineReadsAgainWhatItCouldNotRead(t *testing.T) {
-	res := run(t, context.Background(), load(t, "fake-flakylinks.yaml"), newFakeRuntime())
-	if res.Verdict != result.Pass {
-		t.Fatalf("verdict %s: %s %v", res.Verdict, res.Reason, res.Errors)
-	}
+	res := runPassing(t, "fake-flakylinks.yaml")
 	if m := res.Metrics; m.BrokenLinks != 0 || m.SitesRecovered != 1 {
 		t.Fatalf("broken links %d, %d sites recovered: want none and 1", m.BrokenLinks, m.SitesRecovered)
 	}
