@@ -8,8 +8,6 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
-	"github.com/testcontainers/testcontainers-go"
-	"github.com/testcontainers/testcontainers-go/wait"
 
 	"github.com/drill-dev/drill/stacks/cloudsuite/catalog"
 	"github.com/drill-dev/drill/stacks/cloudsuite/seed"
@@ -151,16 +149,7 @@ var _ = Describe("a permanent deletion of site IDs where app IDs were meant", Or
 		s.exec(ctx, "db", "", "drill-pg", "archive-now")
 		stop := 30 * time.Second
 		Expect(s.ctr["db"].Stop(ctx, &stop)).To(Succeed())
-		restore, err := testcontainers.Run(ctx, pgImage,
-			testcontainers.WithLabels(s.labels),
-			testcontainers.WithCmd("restore-data", target),
-			testcontainers.WithMounts(s.mount("data", "/pgdata"), s.mount("archive", "/archive"), s.mount("backups", "/backups")),
-			testcontainers.WithWaitStrategy(wait.ForExit().WithExitTimeout(2*time.Minute)))
-		s.cleanupContainer(restore)
-		Expect(err).NotTo(HaveOccurred())
-		state, err := restore.State(ctx)
-		Expect(err).NotTo(HaveOccurred())
-		Expect(state.ExitCode).To(Equal(0))
+		s.oneShot(ctx, "restore-data", target)
 		Expect(s.ctr["db"].Start(ctx)).To(Succeed())
 
 		Eventually(func(g Gomega) {

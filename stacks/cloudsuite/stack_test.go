@@ -51,6 +51,39 @@ var stackSeq struct {
 
 // startStack starts a cloudsuite stack; softDelete sets identity's SOFT_DELETE.
 func startStack(ctx context.Context, softDelete bool) *stack {
+	s := startDatabase(ctx)
+	soft := "off"
+	if softDelete {
+		soft = "on"
+	}
+	env := map[string]string{"DATABASE_URL": liveDSN, "IDENTITY_URL": "http://identity:8080", "OUTBOX_URL": "http://outbox:8080"}
+	s.service(ctx, "identity", merge(env, map[string]string{"SOFT_DELETE": soft, "EXPORT_DIR": "/contacts", "EXPORT_INTERVAL": "1m"}),
+		testcontainers.WithMounts(s.mount("contacts", "/contacts")))
+
+	var mu sync.Mutex
+	var g errgroup.Group
+	started := map[string]*testcontainers.DockerContainer{}
+	errs := map[string]error{}
+	for _, name := range []string{"tracker", "wiki", "pager", "status", "outbox"} {
+		g.Go(func() error {
+			c, err := testcontainers.Run(ctx, suiteImage, s.serviceOptions(name, env)...)
+			mu.Lock()
+			started[name], errs[name] = c, err
+			mu.Unlock()
+			return nil
+		})
+	}
+	_ = g.Wait()
+	for name, c := range started {
+		s.cleanupContainer(c)
+		Expect(errs[name]).NotTo(HaveOccurred(), "start %s", name)
+		s.ctr[name] = c
+	}
+	return s
+}
+
+// startDatabase starts the stack's network, its volumes and its db alone.
+func startDatabase(ctx context.Context) *stack {
 	stackSeq.Lock()
 	stackSeq.n++
 	id := fmt.Sprintf("cs-test-%d-%d", time.Now().UnixNano()%1e9, stackSeq.n)
@@ -91,34 +124,6 @@ func startStack(ctx context.Context, softDelete bool) *stack {
 		wait.ForExec([]string{"drill-pg", "ready"}).WithStartupTimeout(90*time.Second).WithPollInterval(200*time.Millisecond),
 		testcontainers.WithMounts(s.mount("data", "/pgdata"), s.mount("archive", "/archive"), s.mount("backups", "/backups")),
 		testcontainers.WithExposedPorts("5432/tcp"))
-
-	soft := "off"
-	if softDelete {
-		soft = "on"
-	}
-	env := map[string]string{"DATABASE_URL": liveDSN, "IDENTITY_URL": "http://identity:8080", "OUTBOX_URL": "http://outbox:8080"}
-	s.service(ctx, "identity", merge(env, map[string]string{"SOFT_DELETE": soft, "EXPORT_DIR": "/contacts", "EXPORT_INTERVAL": "1m"}),
-		testcontainers.WithMounts(s.mount("contacts", "/contacts")))
-
-	var mu sync.Mutex
-	var g errgroup.Group
-	started := map[string]*testcontainers.DockerContainer{}
-	errs := map[string]error{}
-	for _, name := range []string{"tracker", "wiki", "pager", "status", "outbox"} {
-		g.Go(func() error {
-			c, err := testcontainers.Run(ctx, suiteImage, s.serviceOptions(name, env)...)
-			mu.Lock()
-			started[name], errs[name] = c, err
-			mu.Unlock()
-			return nil
-		})
-	}
-	_ = g.Wait()
-	for name, c := range started {
-		s.cleanupContainer(c)
-		Expect(errs[name]).NotTo(HaveOccurred(), "start %s", name)
-		s.ctr[name] = c
-	}
 	return s
 }
 
@@ -269,4 +274,36 @@ func (s *stack) health(ctx context.Context, product, site string) int {
 // dbTime is the database server's clock, formatted for a recovery target.
 func (s *stack) dbTime(ctx context.Context) string {
 	return s.psql(ctx, "SELECT clock_timestamp()::text")
+}
+
+// oneShot runs drill/postgres:15 once with cmd on the db's volumes (the db stopped: the volumes
+// are its) and returns what it printed; it expects exit 0.
+func (s *stack) oneShot(ctx context.Context, cmd ...string) string {
+	c, err := testcontainers.Run(ctx, pgImage,
+		testcontainers.WithLabels(s.labels),
+		testcontainers.WithCmd(cmd...),
+		testcontainers.WithMounts(s.mount("data", "/pgdata"), s.mount("archive", "/archive"), s.mount("backups", "/backups")),
+		testcontainers.WithWaitStrategy(wait.ForExit().WithExitTimeout(2*time.Minute)))
+	s.cleanupContainer(c)
+	ExpectWithOffset(1, err).NotTo(HaveOccurred(), "%v", cmd)
+	state, err := c.State(ctx)
+	ExpectWithOffset(1, err).NotTo(HaveOccurred())
+	logs, err := c.Logs(ctx)
+	ExpectWithOffset(1, err).NotTo(HaveOccurred())
+	out, err := io.ReadAll(logs)
+	ExpectWithOffset(1, err).NotTo(HaveOccurred())
+	ExpectWithOffset(1, state.ExitCode).To(Equal(0), "%v:\n%s", cmd, out)
+	return string(out)
+}
+
+// logs is the last 40 lines a service printed, for a failure's message.
+func (s *stack) logs(ctx context.Context, name string) string {
+	r, err := s.ctr[name].Logs(ctx)
+	if err != nil {
+		return "(no logs: " + err.Error() + ")"
+	}
+	defer r.Close()
+	raw, _ := io.ReadAll(r)
+	lines := strings.Split(strings.TrimRight(string(raw), "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-40):], "\n")
 }
