@@ -58,6 +58,8 @@ type fakeApp struct {
 	// flakyLinks is how many link reads are still to fail once each, as a stalled connection
 	// would.
 	flakyLinks int
+	// flakyCanaryReads is how many canary reads are still to fail, as a stalled connection would.
+	flakyCanaryReads int
 }
 
 func newFakeApp() *fakeApp {
@@ -146,6 +148,7 @@ func (a *fakeApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fmt.Sscan(r.URL.Query().Get("slow-batch-health"), &a.slowBatchHealth)
 		fmt.Sscan(r.URL.Query().Get("hung-batch-health"), &a.hungBatchHealth)
 		fmt.Sscan(r.URL.Query().Get("flaky-links"), &a.flakyLinks)
+		fmt.Sscan(r.URL.Query().Get("flaky-canary-reads"), &a.flakyCanaryReads)
 		fmt.Sscan(r.URL.Query().Get("slow-links"), &a.slowLinks)
 	case path == "/admin/at-most": // passes when ?sites lists at most ?n sites
 		n := 0
@@ -193,6 +196,11 @@ func (a *fakeApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		_ = json.NewEncoder(w).Encode(map[string]any{"results": a.batch(strings.TrimPrefix(path, "/batch/"), body.Sites)})
 	case path == "/canary/read":
+		if a.flakyCanaryReads > 0 {
+			a.flakyCanaryReads--
+			http.Error(w, "stalled", http.StatusBadGateway)
+			return
+		}
 		out := map[string][]int{}
 		for _, s := range body.Sites {
 			out[s] = append([]int{}, a.canaries[s]...)

@@ -179,8 +179,10 @@ func (c *Canaries) Snapshot() map[recovery.Key][]recovery.CanaryWrite {
 	return out
 }
 
-// ReadBack asks each product which sequence numbers are present per site. A (site, product)
-// absent from the answer is unreadable: it has no entry in the map.
+// ReadBack asks each product which sequence numbers are present per site. A product whose read
+// fails is read once more (a timeout or a stalled port-forward is not the stack's answer), and
+// that reading counts. A (site, product) absent from the answer is unreadable: it has no entry
+// in the map.
 func (c *Canaries) ReadBack(ctx context.Context) (present map[recovery.Key]map[int]bool, err error) {
 	defer c.cfg.Recovered("canary read", &err)
 	present = map[recovery.Key]map[int]bool{}
@@ -190,6 +192,9 @@ func (c *Canaries) ReadBack(ctx context.Context) (present map[recovery.Key]map[i
 			continue
 		}
 		ans, err := c.cfg.Plane.CanaryRead(ctx, p, c.cfg.Sites, c.cfg.Data())
+		if err != nil && ctx.Err() == nil {
+			ans, err = c.cfg.Plane.CanaryRead(ctx, p, c.cfg.Sites, c.cfg.Data())
+		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("read canaries of %s: %w", p, err))
 			continue
