@@ -32,6 +32,15 @@ stop() { # NAME...: TERM, up to 15 s, then KILL
 	done
 }
 
+# The network namespaces of the cluster's pod sandboxes, named in its containerd's records: read
+# now, while those records still name every sandbox (deleting a container below drops its
+# record, and a sandbox the kubelet had not finished tearing down keeps its namespace).
+pod_netns() {
+	[[ -d $S/containerd ]] || return 0
+	grep -rahoE '/var/run/netns/cni-[0-9a-f-]+' "$S/containerd/root" "$S/containerd/state" 2>/dev/null
+}
+netns=$(pod_netns)
+
 if [[ -d $S/pids ]]; then
 	# No new pods from here on.
 	stop kube-controller-manager kube-scheduler
@@ -68,12 +77,10 @@ if [[ -n $S ]]; then
 	done
 fi
 
-# Network namespaces the cluster's pods left (named by their sandboxes' CNI results).
-if [[ -d $S/containerd/state ]]; then
-	for ns in $(grep -rahoE '/var/run/netns/cni-[0-9a-f-]+' "$S/containerd/root" "$S/containerd/state" 2>/dev/null | sort -u); do
-		[[ -e $ns ]] && ip netns delete "$(basename "$ns")" 2>/dev/null && log "removed netns $(basename "$ns")"
-	done
-fi
+# Network namespaces the cluster's pods left: those named at the start, and any named since.
+for ns in $(printf '%s\n' "$netns" "$(pod_netns)" | sort -u); do
+	[[ -e $ns ]] && ip netns delete "$(basename "$ns")" 2>/dev/null && log "removed netns $(basename "$ns")"
+done
 
 # Mounts under the state directory, deepest first.
 if [[ -d $S ]]; then
