@@ -122,8 +122,8 @@ kube-images: ## load drill's images from Docker into the running cluster (make i
 kube-down: ## stop the local Kubernetes cluster and remove its state, interfaces and rules
 	DRILL_KUBE_STATE=$(KUBE_STATE) ./scripts/kube/down.sh
 
-# What make test-kube runs of the catalogue on the cluster: all of it at small, as make
-# drills-kube does (KUBE_DRILLS=... to choose less, e.g. 'size:small && scenario:truth').
+# What make test-kube and make drills-kube run of the catalogue on the cluster: all of it at
+# small (KUBE_DRILLS=..., or LABELS=... for drills-kube, to choose less).
 KUBE_DRILLS ?= size:small && !compose
 KUBE_ENV = DRILL_KUBE_STATE=$(KUBE_STATE) DRILL_KUBECONFIG=$(KUBE_STATE)/admin.kubeconfig DRILL_HEAVY_LOCKED=1
 KUBE_LOCK = $(if $(DRILL_HEAVY_LOCKED),,flock /tmp/drill-heavy.lock)
@@ -149,7 +149,7 @@ test-kube-ci: ## the part of make test-kube that CI runs: the kube runtime's con
 .PHONY: drills-kube
 drills-kube: ## the whole catalogue at small on the running cluster with --runtime kube (LABELS=... to choose)
 	$(KUBE_ENV) $(KUBE_LOCK) sh -c './scripts/kube/images.sh && \
-		DRILL_RUNTIME=kube DRILL_LABELS="$(or $(LABELS),size:small && !compose)" $(GO) test -count=1 -timeout 60m -p 1 ./drills'
+		DRILL_RUNTIME=kube DRILL_LABELS="$(or $(LABELS),$(KUBE_DRILLS))" $(GO) test -count=1 -timeout 60m -p 1 ./drills'
 
 .PHONY: clean
 clean: ## remove build outputs
