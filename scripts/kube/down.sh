@@ -33,8 +33,8 @@ stop() { # NAME...: TERM, up to 15 s, then KILL
 }
 
 # The network namespaces of the cluster's pod sandboxes, named in its containerd's records: read
-# now, while those records still name every sandbox (deleting a container below drops its
-# record, and a sandbox the kubelet had not finished tearing down keeps its namespace).
+# now, before any record is removed below, and again at the end. Reading them only at the end
+# once missed CoreDNS's namespace after make test-kube (its record gone, the namespace left).
 pod_netns() {
 	[[ -d $S/containerd ]] || return 0
 	grep -rahoE '/var/run/netns/cni-[0-9a-f-]+' "$S/containerd/root" "$S/containerd/state" 2>/dev/null
